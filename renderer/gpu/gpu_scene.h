@@ -1,0 +1,63 @@
+// The CPU scene model uploaded to the device: vertex/index buffers, material,
+// geometry and light records (read in hit shaders through device addresses),
+// bindless textures, one BLAS per mesh and a TLAS of instances.
+#pragma once
+
+#include "renderer/scene/scene_model.h"
+#include "renderer/vk/memory.h"
+#include "shaders/shared/scene_types.h"
+
+#include <vector>
+
+namespace nerva::gpu {
+
+struct AccelerationStructure {
+    vk::Buffer storage;
+    vk::Handle<VkAccelerationStructureKHR> handle;
+    VkDeviceAddress address = 0;
+};
+
+struct GpuTexture {
+    vk::Image image;
+    uint32_t sampler = 0; // index into GpuScene::samplers
+};
+
+class GpuScene {
+  public:
+    // Uploads `scene` and builds its acceleration structures. Warnings about
+    // what the GPU path simplifies are appended to `warnings`.
+    GpuScene(const vk::Context& ctx, const scene::Scene& scene, std::vector<std::string>& warnings);
+
+    VkAccelerationStructureKHR tlas() const { return tlas_.handle.get(); }
+    const std::vector<GpuTexture>& textures() const { return textures_; }
+    const std::vector<vk::Handle<VkSampler>>& samplers() const { return samplers_; }
+    VkDeviceAddress materials() const { return materials_.address; }
+    VkDeviceAddress geometries() const { return geometries_.address; }
+    VkDeviceAddress lights() const { return lights_.address; }
+    uint32_t lightCount() const { return lightCount_; }
+    uint64_t triangleCount() const { return triangles_; }
+
+  private:
+    void uploadTextures(const scene::Scene& scene);
+    void uploadMaterials(const scene::Scene& scene, std::vector<std::string>& warnings);
+    void uploadGeometry(const scene::Scene& scene);
+    void uploadLights(const scene::Scene& scene);
+    void buildBlases(const scene::Scene& scene);
+    void buildTlas(const scene::Scene& scene);
+
+    const vk::Context& ctx_;
+    std::vector<vk::Handle<VkSampler>> samplers_;
+    std::vector<GpuTexture> textures_;
+    vk::Buffer materials_, geometries_, lights_;
+    vk::Buffer positions_, normals_, tangents_, uv0_, uv1_, indices_;
+    std::vector<shared::GpuGeometry> geometryRecords_;
+    std::vector<uint32_t> meshFirstGeometry_; // mesh -> first index in geometryRecords_
+    std::vector<bool> opaqueMaterial_;
+    std::vector<AccelerationStructure> blases_;
+    AccelerationStructure tlas_;
+    vk::Buffer instanceBuffer_;
+    uint32_t lightCount_ = 0;
+    uint64_t triangles_ = 0;
+};
+
+} // namespace nerva::gpu

@@ -1,0 +1,236 @@
+#include "path_tracer.h"
+
+#include "neural/core/error.h"
+#include "renderer/vk/check.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+namespace nerva::pt {
+namespace {
+
+constexpr uint32_t kSamplesPerBatch = 4; // samples per submit: progress granularity
+
+using Clock = std::chrono::steady_clock;
+double secondsSince(Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+} // namespace
+
+void setCamera(shared::FrameGlobals& g, const scene::Camera& camera, uint32_t width, uint32_t height) {
+    const glm::mat4& m = camera.toWorld;
+    const float aspect = float(width) / float(height);
+    g.camOrigin = glm::vec3(m[3]);
+    const glm::vec3 right = glm::normalize(glm::vec3(m[0]));
+    const glm::vec3 up = glm::normalize(glm::vec3(m[1]));
+    g.camForward = -glm::normalize(glm::vec3(m[2]));
+    if (camera.perspective) {
+        const float t = std::tan(0.5f * camera.yfov);
+        g.camRight = right * (t * aspect);
+        g.camUp = up * t;
+        g.cameraOrtho = 0;
+    } else {
+        g.camRight = right * (camera.ymag * aspect);
+        g.camUp = up * camera.ymag;
+        g.cameraOrtho = 1;
+    }
+}
+
+RtPipelineDesc PathTracer::pipelineDesc(VkDescriptorSetLayout layout) {
+    RtPipelineDesc d;
+    d.rayGen = "pathtrace/pathtrace.rgen";
+    d.miss = {"pathtrace/pathtrace.rmiss", "pathtrace/shadow.rmiss"};
+    d.hitGroups = {{"pathtrace/pathtrace.rchit", "pathtrace/alpha.rahit"}};
+    d.maxRecursionDepth = 2; // raygen -> closest hit -> shadow ray
+    d.pushConstantSize = sizeof(shared::PushConstants);
+    d.setLayout = layout;
+    return d;
+}
+
+PathTracer::PathTracer(const vk::Context& ctx, ShaderCompiler& compiler) : ctx_(ctx) {
+    const VkDevice dev = ctx.device();
+    maxTextures_ = std::min<uint32_t>(4096, ctx.properties().limits.maxPerStageDescriptorSampledImages);
+    const VkShaderStageFlags rtStages = VK_SHADER_STAGE_RAYGEN_BIT_KHR | VK_SHADER_STAGE_CLOSEST_HIT_BIT_KHR |
+                                        VK_SHADER_STAGE_ANY_HIT_BIT_KHR | VK_SHADER_STAGE_MISS_BIT_KHR;
+    VkDescriptorSetLayoutBinding bindings[3] = {
+        {shared::kBindingTlas, VK_DESCRIPTOR_TYPE_ACCELERATION_STRUCTURE_KHR, 1, rtStages, nullptr},
+        {shared::kBindingAccumulation, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, rtStages, nullptr},
+        {shared::kBindingTextures, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, maxTextures_, rtStages, nullptr},
+    };
+    // Textures are bindless: only as many as the scene has are written.
+    const VkDescriptorBindingFlags flags[3] = {0, 0, VK_DESCRIPTOR_BINDING_PARTIALLY_BOUND_BIT};
+    VkDescriptorSetLayoutBindingFlagsCreateInfo fi{
+        VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_BINDING_FLAGS_CREATE_INFO};
+    fi.bindingCount = 3;
+    fi.pBindingFlags = flags;
+    VkDescriptorSetLayoutCreateInfo li{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO, &fi};
+    li.bindingCount = 3;
+    li.pBindings = bindings;
+    VkDescriptorSetLayout setLayout = VK_NULL_HANDLE;
+    VK_CHECK(vkCreateDescriptorSetLayout(dev, &li, nullptr, &setLayout));
+    setLayout_ = {dev, setLayout, vkDestroyDescriptorSetLayout};
+
+    VkDescriptorPoolSize sizes[3] = {{VK_DESCRIPTOR_TYPE_ACCELERATION_STRUCTURE_KHR, 1},
+                                     {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1},
+                                     {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, maxTextures_}};
+    VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+    pi.maxSets = 1;
+    pi.poolSizeCount = 3;
+    pi.pPoolSizes = sizes;
+    VkDescriptorPool pool = VK_NULL_HANDLE;
+    VK_CHECK(vkCreateDescriptorPool(dev, &pi, nullptr, &pool));
+    pool_ = {dev, pool, vkDestroyDescriptorPool};
+    VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+    ai.descriptorPool = pool;
+    ai.descriptorSetCount = 1;
+    ai.pSetLayouts = &setLayout;
+    VK_CHECK(vkAllocateDescriptorSets(dev, &ai, &set_));
+
+    pipeline_ = std::make_unique<RtPipeline>(ctx, compiler, pipelineDesc(setLayout));
+    globals_ = vk::createBuffer(ctx, sizeof(shared::FrameGlobals), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
+                                vk::MemoryUse::Upload);
+    counters_ = vk::createBuffer(ctx, 16, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, vk::MemoryUse::Readback);
+}
+
+PathTracer::~PathTracer() = default;
+
+void PathTracer::ensureTarget(uint32_t width, uint32_t height) {
+    if (accum_.image && accum_.extent.width == width && accum_.extent.height == height) return;
+    accum_ = vk::createImage2D(ctx_, width, height, VK_FORMAT_R32G32B32A32_SFLOAT,
+                               VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT);
+    ctx_.submitAndWait([&](VkCommandBuffer cmd) {
+        vk::transitionImage(cmd, accum_.image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL);
+    });
+    readback_ = vk::createBuffer(ctx_, VkDeviceSize(width) * height * 16, 0, vk::MemoryUse::Readback);
+}
+
+void PathTracer::writeDescriptors(const gpu::GpuScene& scene) {
+    if (scene.textures().size() > maxTextures_)
+        throw Error("scene has " + std::to_string(scene.textures().size()) +
+                    " textures; the device allows " + std::to_string(maxTextures_));
+    VkAccelerationStructureKHR tlas = scene.tlas();
+    VkWriteDescriptorSetAccelerationStructureKHR asInfo{
+        VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET_ACCELERATION_STRUCTURE_KHR};
+    asInfo.accelerationStructureCount = 1;
+    asInfo.pAccelerationStructures = &tlas;
+    VkDescriptorImageInfo accumInfo{VK_NULL_HANDLE, accum_.view.get(), VK_IMAGE_LAYOUT_GENERAL};
+    std::vector<VkDescriptorImageInfo> textures;
+    for (const gpu::GpuTexture& t : scene.textures())
+        textures.push_back({scene.samplers()[t.sampler].get(), t.image.view.get(),
+                            VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL});
+
+    std::vector<VkWriteDescriptorSet> writes(2, {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET});
+    writes[0].pNext = &asInfo;
+    writes[0].dstSet = set_;
+    writes[0].dstBinding = shared::kBindingTlas;
+    writes[0].descriptorCount = 1;
+    writes[0].descriptorType = VK_DESCRIPTOR_TYPE_ACCELERATION_STRUCTURE_KHR;
+    writes[1].dstSet = set_;
+    writes[1].dstBinding = shared::kBindingAccumulation;
+    writes[1].descriptorCount = 1;
+    writes[1].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_IMAGE;
+    writes[1].pImageInfo = &accumInfo;
+    if (!textures.empty()) {
+        VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+        w.dstSet = set_;
+        w.dstBinding = shared::kBindingTextures;
+        w.descriptorCount = uint32_t(textures.size());
+        w.descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
+        w.pImageInfo = textures.data();
+        writes.push_back(w);
+    }
+    vkUpdateDescriptorSets(ctx_.device(), uint32_t(writes.size()), writes.data(), 0, nullptr);
+}
+
+ImageRGBA32F PathTracer::render(const gpu::GpuScene& scene, const RenderSettings& s, RenderStats* stats,
+                                const ProgressFn& progress) {
+    if (s.width == 0 || s.height == 0 || s.spp == 0) throw Error("render: size and spp must be positive");
+    ensureTarget(s.width, s.height);
+    writeDescriptors(scene);
+
+    shared::FrameGlobals g{};
+    setCamera(g, s.camera, s.width, s.height);
+    g.width = s.width;
+    g.height = s.height;
+    g.seed = s.seed;
+    g.maxBounces = s.maxBounces;
+    g.lightCount = scene.lightCount();
+    g.envMode = s.envMode;
+    g.envColor = s.envColor;
+    g.envIntensity = s.envIntensity;
+    g.materials = scene.materials();
+    g.geometries = scene.geometries();
+    g.lights = scene.lights();
+    g.counters = counters_.address;
+    std::memcpy(globals_.mapped, &g, sizeof g);
+
+    RenderStats st;
+    const auto start = Clock::now();
+    Clock::time_point afterFirst = start;
+    uint64_t raysAfterFirst = 0;
+    // The first batch is a single sample: on lavapipe it carries the shader
+    // JIT, and is kept out of the Mrays/s figure.
+    for (uint32_t done = 0; done < s.spp;) {
+        const uint32_t batch = done == 0 ? 1 : std::min(kSamplesPerBatch, s.spp - done);
+        ctx_.submitAndWait([&](VkCommandBuffer cmd) {
+            vkCmdFillBuffer(cmd, counters_.get(), 0, VK_WHOLE_SIZE, 0);
+            VkMemoryBarrier2 b{VK_STRUCTURE_TYPE_MEMORY_BARRIER_2};
+            b.srcStageMask = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT;
+            b.srcAccessMask = VK_ACCESS_2_MEMORY_WRITE_BIT;
+            b.dstStageMask = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT;
+            b.dstAccessMask = VK_ACCESS_2_MEMORY_READ_BIT | VK_ACCESS_2_MEMORY_WRITE_BIT;
+            VkDependencyInfo dep{VK_STRUCTURE_TYPE_DEPENDENCY_INFO};
+            dep.memoryBarrierCount = 1;
+            dep.pMemoryBarriers = &b;
+            vkCmdPipelineBarrier2(cmd, &dep);
+            vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_RAY_TRACING_KHR, pipeline_->pipeline());
+            vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_RAY_TRACING_KHR, pipeline_->layout(), 0, 1,
+                                    &set_, 0, nullptr);
+            for (uint32_t i = 0; i < batch; ++i) {
+                shared::PushConstants pc{globals_.address, done + i, 0};
+                vkCmdPushConstants(cmd, pipeline_->layout(), VK_SHADER_STAGE_ALL, 0, sizeof pc, &pc);
+                ctx_.rt().cmdTraceRays(cmd, &pipeline_->rayGenRegion(), &pipeline_->missRegion(),
+                                       &pipeline_->hitRegion(), &pipeline_->callableRegion(), s.width,
+                                       s.height, 1);
+                vkCmdPipelineBarrier2(cmd, &dep); // sample i+1 reads what sample i wrote
+            }
+        });
+        const uint64_t rays = *static_cast<const uint32_t*>(counters_.mapped);
+        st.rays += rays;
+        if (done == 0) {
+            st.firstSampleSeconds = secondsSince(start);
+            afterFirst = Clock::now();
+        } else {
+            raysAfterFirst += rays;
+        }
+        done += batch;
+        if (progress) progress(done, s.spp);
+    }
+    st.seconds = secondsSince(start);
+    const double steady = secondsSince(afterFirst);
+    st.mraysPerSecond = s.spp > 1 && steady > 0 ? double(raysAfterFirst) / steady * 1e-6
+                                                : double(st.rays) / st.seconds * 1e-6;
+
+    ctx_.submitAndWait([&](VkCommandBuffer cmd) {
+        VkBufferImageCopy copy{};
+        copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+        copy.imageExtent = {s.width, s.height, 1};
+        vkCmdCopyImageToBuffer(cmd, accum_.image, VK_IMAGE_LAYOUT_GENERAL, readback_.get(), 1, &copy);
+    });
+    ImageRGBA32F out(s.width, s.height);
+    const float* sum = static_cast<const float*>(readback_.mapped);
+    const float inv = 1.0f / float(s.spp);
+    for (size_t i = 0; i < out.texels.size(); i += 4) {
+        out.texels[i + 0] = sum[i + 0] * inv;
+        out.texels[i + 1] = sum[i + 1] * inv;
+        out.texels[i + 2] = sum[i + 2] * inv;
+        out.texels[i + 3] = 1.0f;
+    }
+    if (stats) *stats = st;
+    return out;
+}
+
+} // namespace nerva::pt

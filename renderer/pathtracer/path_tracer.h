@@ -1,0 +1,66 @@
+// The path tracer: renders a GpuScene from a camera into a linear float
+// image, progressively (one sample per pixel per launch, summed in float).
+#pragma once
+
+#include "renderer/gpu/gpu_scene.h"
+#include "renderer/image/image.h"
+#include "renderer/pathtracer/rt_pipeline.h"
+#include "renderer/scene/scene_model.h"
+
+#include <functional>
+#include <memory>
+
+namespace nerva::pt {
+
+struct RenderSettings {
+    uint32_t width = 256;
+    uint32_t height = 256;
+    uint32_t spp = 16;
+    uint32_t seed = 0;
+    uint32_t maxBounces = 4; // 0 = direct lighting only
+    scene::Camera camera;
+    uint32_t envMode = 0; // shared::kEnvSky or kEnvConstant
+    glm::vec3 envColor{1.0f};
+    float envIntensity = 1.0f;
+};
+
+struct RenderStats {
+    double seconds = 0.0;      // all samples, including the first (shader JIT on lavapipe)
+    double firstSampleSeconds = 0.0;
+    uint64_t rays = 0;         // camera, bounce and shadow rays
+    double mraysPerSecond = 0; // over samples after the first, when there are any
+};
+
+// Called after each batch of samples with (samples done, samples total).
+using ProgressFn = std::function<void(uint32_t, uint32_t)>;
+
+class PathTracer {
+  public:
+    PathTracer(const vk::Context& ctx, ShaderCompiler& compiler);
+    ~PathTracer();
+
+    ImageRGBA32F render(const gpu::GpuScene& scene, const RenderSettings& settings,
+                        RenderStats* stats = nullptr, const ProgressFn& progress = {});
+
+    // The shader files and defines of every pipeline this class builds, so a
+    // test can compile each shipped permutation.
+    static RtPipelineDesc pipelineDesc(VkDescriptorSetLayout layout);
+
+  private:
+    void ensureTarget(uint32_t width, uint32_t height);
+    void writeDescriptors(const gpu::GpuScene& scene);
+
+    const vk::Context& ctx_;
+    vk::Handle<VkDescriptorSetLayout> setLayout_;
+    vk::Handle<VkDescriptorPool> pool_;
+    VkDescriptorSet set_ = VK_NULL_HANDLE;
+    std::unique_ptr<RtPipeline> pipeline_;
+    vk::Image accum_;
+    vk::Buffer globals_, counters_, readback_;
+    uint32_t maxTextures_ = 0;
+};
+
+// FrameGlobals camera fields for `camera` at the image's aspect ratio.
+void setCamera(shared::FrameGlobals& g, const scene::Camera& camera, uint32_t width, uint32_t height);
+
+} // namespace nerva::pt

@@ -1,0 +1,458 @@
+#include "context.h"
+
+#include "check.h"
+#include "neural/core/error.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include <unistd.h>
+
+namespace nerva::vk {
+namespace {
+
+constexpr const char* kValidationLayer = "VK_LAYER_KHRONOS_validation";
+
+// Device extensions Nerva cannot run without (DESIGN.md §2). Ray queries are
+// deliberately absent: some GPUs have ray-tracing pipelines without them.
+constexpr const char* kRequiredDeviceExtensions[] = {
+    VK_KHR_ACCELERATION_STRUCTURE_EXTENSION_NAME,
+    VK_KHR_RAY_TRACING_PIPELINE_EXTENSION_NAME,
+    VK_KHR_DEFERRED_HOST_OPERATIONS_EXTENSION_NAME,
+};
+
+bool envFlag(const char* name) {
+    const char* v = std::getenv(name);
+    return v && *v && std::strcmp(v, "0") != 0;
+}
+
+// The feature structs we query and enable, chained once.
+struct FeatureChain {
+    VkPhysicalDeviceFeatures2 core{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+    VkPhysicalDeviceVulkan11Features v11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
+    VkPhysicalDeviceVulkan12Features v12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
+    VkPhysicalDeviceVulkan13Features v13{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES};
+    VkPhysicalDeviceAccelerationStructureFeaturesKHR as{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ACCELERATION_STRUCTURE_FEATURES_KHR};
+    VkPhysicalDeviceRayTracingPipelineFeaturesKHR rt{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_RAY_TRACING_PIPELINE_FEATURES_KHR};
+
+    FeatureChain() {
+        core.pNext = &v11;
+        v11.pNext = &v12;
+        v12.pNext = &v13;
+        v13.pNext = &as;
+        as.pNext = &rt;
+    }
+    FeatureChain(const FeatureChain&) = delete;
+
+    // Lists required features that `available` lacks; when `enable` is given,
+    // switches exactly those features on in it.
+    static void require(const FeatureChain& a, FeatureChain* enable,
+                        std::vector<std::string>& missing) {
+#define NERVA_FEATURE(part, name)                                                                  \
+    if (!a.part.name) missing.push_back(#name);                                                    \
+    if (enable) enable->part.name = VK_TRUE;
+        NERVA_FEATURE(core.features, shaderInt64)
+        NERVA_FEATURE(core.features, samplerAnisotropy)
+        NERVA_FEATURE(v12, bufferDeviceAddress)
+        NERVA_FEATURE(v12, scalarBlockLayout)
+        NERVA_FEATURE(v12, descriptorIndexing)
+        NERVA_FEATURE(v12, runtimeDescriptorArray)
+        NERVA_FEATURE(v12, descriptorBindingPartiallyBound)
+        NERVA_FEATURE(v12, shaderSampledImageArrayNonUniformIndexing)
+        NERVA_FEATURE(v12, timelineSemaphore)
+        NERVA_FEATURE(v13, synchronization2)
+        NERVA_FEATURE(v13, maintenance4)
+        NERVA_FEATURE(as, accelerationStructure)
+        NERVA_FEATURE(rt, rayTracingPipeline)
+#undef NERVA_FEATURE
+    }
+};
+
+std::string deviceTypeName(VkPhysicalDeviceType t) {
+    switch (t) {
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return "integrated GPU";
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return "discrete GPU";
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return "virtual GPU";
+    case VK_PHYSICAL_DEVICE_TYPE_CPU: return "CPU";
+    default: return "other";
+    }
+}
+
+std::string versionString(uint32_t v) {
+    return std::to_string(VK_API_VERSION_MAJOR(v)) + "." + std::to_string(VK_API_VERSION_MINOR(v)) +
+           "." + std::to_string(VK_API_VERSION_PATCH(v));
+}
+
+DeviceReport inspect(VkPhysicalDevice pd, uint32_t index) {
+    DeviceReport r;
+    r.index = index;
+    VkPhysicalDeviceDriverProperties driver{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES};
+    VkPhysicalDeviceProperties2 props{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2, &driver};
+    vkGetPhysicalDeviceProperties2(pd, &props);
+    r.name = props.properties.deviceName;
+    r.type = deviceTypeName(props.properties.deviceType);
+    r.apiVersion = props.properties.apiVersion;
+    r.driver = std::string(driver.driverName) + " " + driver.driverInfo;
+    if (r.apiVersion < VK_API_VERSION_1_3)
+        r.missing.push_back("Vulkan 1.3 (device has " + versionString(r.apiVersion) + ")");
+
+    uint32_t count = 0;
+    vkEnumerateDeviceExtensionProperties(pd, nullptr, &count, nullptr);
+    std::vector<VkExtensionProperties> exts(count);
+    vkEnumerateDeviceExtensionProperties(pd, nullptr, &count, exts.data());
+    for (const char* want : kRequiredDeviceExtensions) {
+        const bool has = std::any_of(exts.begin(), exts.end(), [&](const VkExtensionProperties& e) {
+            return std::strcmp(e.extensionName, want) == 0;
+        });
+        if (!has) r.missing.push_back(want);
+    }
+    if (r.apiVersion >= VK_API_VERSION_1_3) {
+        FeatureChain available;
+        vkGetPhysicalDeviceFeatures2(pd, &available.core);
+        FeatureChain::require(available, nullptr, r.missing);
+    }
+    return r;
+}
+
+std::vector<VkPhysicalDevice> physicalDevices(VkInstance instance) {
+    uint32_t count = 0;
+    VK_CHECK(vkEnumeratePhysicalDevices(instance, &count, nullptr));
+    std::vector<VkPhysicalDevice> devices(count);
+    VK_CHECK(vkEnumeratePhysicalDevices(instance, &count, devices.data()));
+    return devices;
+}
+
+bool layerAvailable(const char* name) {
+    uint32_t count = 0;
+    vkEnumerateInstanceLayerProperties(&count, nullptr);
+    std::vector<VkLayerProperties> layers(count);
+    vkEnumerateInstanceLayerProperties(&count, layers.data());
+    return std::any_of(layers.begin(), layers.end(),
+                       [&](const VkLayerProperties& l) { return std::strcmp(l.layerName, name) == 0; });
+}
+
+VkInstance createBareInstance(const std::vector<const char*>& layers,
+                              const std::vector<const char*>& extensions, const void* pNext) {
+    VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
+    app.pApplicationName = "nerva";
+    app.pEngineName = "nerva";
+    app.apiVersion = VK_API_VERSION_1_3;
+    VkInstanceCreateInfo ci{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO, pNext};
+    ci.pApplicationInfo = &app;
+    ci.enabledLayerCount = uint32_t(layers.size());
+    ci.ppEnabledLayerNames = layers.data();
+    ci.enabledExtensionCount = uint32_t(extensions.size());
+    ci.ppEnabledExtensionNames = extensions.data();
+    VkInstance instance = VK_NULL_HANDLE;
+    const VkResult r = vkCreateInstance(&ci, nullptr, &instance);
+    if (r == VK_ERROR_INCOMPATIBLE_DRIVER)
+        throw Error("Vulkan: no driver supports Vulkan 1.3 (install mesa-vulkan-drivers >= 24.1 "
+                    "or a GPU driver; see README.md)");
+    VK_CHECK(r);
+    return instance;
+}
+
+} // namespace
+
+void RtFunctions::load(VkDevice device) {
+#define NERVA_LOAD(member, name)                                                                   \
+    member = reinterpret_cast<PFN_##name>(vkGetDeviceProcAddr(device, #name));                    \
+    if (!member) throw Error("Vulkan: device has no entry point " #name);
+    NERVA_LOAD(createAccelerationStructure, vkCreateAccelerationStructureKHR)
+    NERVA_LOAD(destroyAccelerationStructure, vkDestroyAccelerationStructureKHR)
+    NERVA_LOAD(getAccelerationStructureBuildSizes, vkGetAccelerationStructureBuildSizesKHR)
+    NERVA_LOAD(cmdBuildAccelerationStructures, vkCmdBuildAccelerationStructuresKHR)
+    NERVA_LOAD(getAccelerationStructureDeviceAddress, vkGetAccelerationStructureDeviceAddressKHR)
+    NERVA_LOAD(createRayTracingPipelines, vkCreateRayTracingPipelinesKHR)
+    NERVA_LOAD(getRayTracingShaderGroupHandles, vkGetRayTracingShaderGroupHandlesKHR)
+    NERVA_LOAD(cmdTraceRays, vkCmdTraceRaysKHR)
+#undef NERVA_LOAD
+}
+
+std::vector<DeviceReport> listDevices() {
+    VkInstance instance = createBareInstance({}, {}, nullptr);
+    std::vector<DeviceReport> reports;
+    const auto devices = physicalDevices(instance);
+    for (uint32_t i = 0; i < devices.size(); ++i) reports.push_back(inspect(devices[i], i));
+    vkDestroyInstance(instance, nullptr);
+    return reports;
+}
+
+std::string cacheDirectory() {
+    std::filesystem::path dir;
+    if (const char* v = std::getenv("NERVA_CACHE_DIR"); v && *v) dir = v;
+    else if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) dir = std::filesystem::path(x) / "nerva";
+    else if (const char* h = std::getenv("HOME"); h && *h) dir = std::filesystem::path(h) / ".cache/nerva";
+    else dir = std::filesystem::temp_directory_path() / "nerva-cache";
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    return dir.string();
+}
+
+Context::Context(const ContextOptions& options) {
+#ifndef NDEBUG
+    validation_ = true;
+#endif
+    validation_ = validation_ || options.validation || envFlag("NERVA_VALIDATION");
+    try {
+        createInstance(options);
+        pickDevice(options);
+        createDevice(options);
+        createPipelineCache();
+    } catch (...) {
+        destroy(); // members are cleaned up by the language; Vulkan objects are ours
+        throw;
+    }
+}
+
+Context::~Context() { destroy(); }
+
+void Context::destroy() {
+    if (device_) {
+        vkDeviceWaitIdle(device_);
+        if (pipelineCache_) {
+            savePipelineCache();
+            vkDestroyPipelineCache(device_, pipelineCache_, nullptr);
+        }
+        if (commandPool_) vkDestroyCommandPool(device_, commandPool_, nullptr);
+        vkDestroyDevice(device_, nullptr);
+    }
+    if (messenger_) {
+        auto destroy = reinterpret_cast<PFN_vkDestroyDebugUtilsMessengerEXT>(
+            vkGetInstanceProcAddr(instance_, "vkDestroyDebugUtilsMessengerEXT"));
+        if (destroy) destroy(instance_, messenger_, nullptr);
+    }
+    if (instance_) vkDestroyInstance(instance_, nullptr);
+    device_ = VK_NULL_HANDLE;
+    pipelineCache_ = VK_NULL_HANDLE;
+    commandPool_ = VK_NULL_HANDLE;
+    messenger_ = VK_NULL_HANDLE;
+    instance_ = VK_NULL_HANDLE;
+}
+
+VkBool32 Context::onDebugMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
+                                 VkDebugUtilsMessageTypeFlagsEXT,
+                                 const VkDebugUtilsMessengerCallbackDataEXT* data, void* user) {
+    auto* self = static_cast<Context*>(user);
+    if (severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT) {
+        self->validationErrors_.fetch_add(1);
+        std::fprintf(stderr, "vulkan validation error: %s\n", data->pMessage);
+    } else if (severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT) {
+        std::fprintf(stderr, "vulkan validation warning: %s\n", data->pMessage);
+    }
+    return VK_FALSE;
+}
+
+void Context::createInstance(const ContextOptions& options) {
+    std::vector<const char*> layers;
+    std::vector<const char*> extensions;
+    for (const std::string& e : options.instanceExtensions) extensions.push_back(e.c_str());
+    VkDebugUtilsMessengerCreateInfoEXT messengerInfo{
+        VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
+    if (validation_) {
+        if (!layerAvailable(kValidationLayer))
+            throw Error(std::string("Vulkan: validation requested but ") + kValidationLayer +
+                        " is not installed (Debian: vulkan-validationlayers)");
+        layers.push_back(kValidationLayer);
+        extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+        messengerInfo.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT |
+                                        VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT;
+        messengerInfo.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
+                                    VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
+                                    VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT;
+        messengerInfo.pfnUserCallback = &Context::onDebugMessage;
+        messengerInfo.pUserData = this;
+    }
+    // Chaining the messenger info also reports errors of instance creation.
+    instance_ = createBareInstance(layers, extensions, validation_ ? &messengerInfo : nullptr);
+    if (validation_) {
+        auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
+            vkGetInstanceProcAddr(instance_, "vkCreateDebugUtilsMessengerEXT"));
+        if (!create) throw Error("Vulkan: VK_EXT_debug_utils has no vkCreateDebugUtilsMessengerEXT");
+        VK_CHECK(create(instance_, &messengerInfo, nullptr, &messenger_));
+    }
+}
+
+void Context::pickDevice(const ContextOptions& options) {
+    const auto devices = physicalDevices(instance_);
+    if (devices.empty()) throw Error("Vulkan: no physical device found (is a driver installed?)");
+    std::vector<DeviceReport> reports;
+    for (uint32_t i = 0; i < devices.size(); ++i) reports.push_back(inspect(devices[i], i));
+
+    auto describeMissing = [](const DeviceReport& r) {
+        std::string s;
+        for (const std::string& m : r.missing) s += (s.empty() ? "" : ", ") + m;
+        return "device " + std::to_string(r.index) + " '" + r.name + "' lacks " + s;
+    };
+    int chosen = -1;
+    if (!options.device.empty()) {
+        const std::string& want = options.device;
+        const bool numeric = std::all_of(want.begin(), want.end(), ::isdigit);
+        for (const DeviceReport& r : reports) {
+            std::string lower = r.name, needle = want;
+            std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+            std::transform(needle.begin(), needle.end(), needle.begin(), ::tolower);
+            if ((numeric && std::to_string(r.index) == want) ||
+                (!numeric && lower.find(needle) != std::string::npos)) {
+                chosen = int(r.index);
+                break;
+            }
+        }
+        if (chosen < 0)
+            throw Error("--device " + want + ": no such Vulkan device (" +
+                        std::to_string(reports.size()) + " found; see 'nerva info')");
+        if (!reports[chosen].missing.empty()) throw Error(describeMissing(reports[chosen]));
+    } else {
+        // Prefer discrete, then integrated, then anything suitable.
+        int best = -1, bestRank = -1;
+        for (const DeviceReport& r : reports) {
+            if (!r.missing.empty()) continue;
+            const int rank = r.type == "discrete GPU" ? 3 : r.type == "integrated GPU" ? 2 : 1;
+            if (rank > bestRank) best = int(r.index), bestRank = rank;
+        }
+        if (best < 0) {
+            std::string all;
+            for (const DeviceReport& r : reports) all += (all.empty() ? "" : "; ") + describeMissing(r);
+            throw Error("Vulkan: no device supports ray-tracing pipelines: " + all);
+        }
+        chosen = best;
+    }
+    physical_ = devices[chosen];
+    report_ = reports[chosen];
+}
+
+void Context::createDevice(const ContextOptions& options) {
+    uint32_t familyCount = 0;
+    vkGetPhysicalDeviceQueueFamilyProperties(physical_, &familyCount, nullptr);
+    std::vector<VkQueueFamilyProperties> families(familyCount);
+    vkGetPhysicalDeviceQueueFamilyProperties(physical_, &familyCount, families.data());
+    bool found = false;
+    for (uint32_t i = 0; i < familyCount && !found; ++i) {
+        const VkQueueFlags need = VK_QUEUE_GRAPHICS_BIT | VK_QUEUE_COMPUTE_BIT;
+        if ((families[i].queueFlags & need) == need) queueFamily_ = i, found = true;
+    }
+    if (!found) throw Error("Vulkan: device '" + report_.name + "' has no graphics+compute queue");
+
+    FeatureChain available, enabled;
+    vkGetPhysicalDeviceFeatures2(physical_, &available.core);
+    std::vector<std::string> missing;
+    FeatureChain::require(available, &enabled, missing);
+    // Optional features used when present (fp16 math and storage).
+    enabled.v12.shaderFloat16 = available.v12.shaderFloat16;
+    enabled.v11.storageBuffer16BitAccess = available.v11.storageBuffer16BitAccess;
+
+    std::vector<const char*> extensions(std::begin(kRequiredDeviceExtensions),
+                                        std::end(kRequiredDeviceExtensions));
+    if (options.swapchain) extensions.push_back(VK_KHR_SWAPCHAIN_EXTENSION_NAME);
+
+    const float priority = 1.0f;
+    VkDeviceQueueCreateInfo queueInfo{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
+    queueInfo.queueFamilyIndex = queueFamily_;
+    queueInfo.queueCount = 1;
+    queueInfo.pQueuePriorities = &priority;
+    VkDeviceCreateInfo ci{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO, &enabled.core};
+    ci.queueCreateInfoCount = 1;
+    ci.pQueueCreateInfos = &queueInfo;
+    ci.enabledExtensionCount = uint32_t(extensions.size());
+    ci.ppEnabledExtensionNames = extensions.data();
+    VK_CHECK(vkCreateDevice(physical_, &ci, nullptr, &device_));
+    vkGetDeviceQueue(device_, queueFamily_, 0, &queue_);
+    rt_.load(device_);
+
+    vkGetPhysicalDeviceProperties(physical_, &props_);
+    vkGetPhysicalDeviceMemoryProperties(physical_, &memProps_);
+    rtProps_ = {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_RAY_TRACING_PIPELINE_PROPERTIES_KHR};
+    VkPhysicalDeviceProperties2 props2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2, &rtProps_};
+    vkGetPhysicalDeviceProperties2(physical_, &props2);
+
+    VkCommandPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+    poolInfo.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT |
+                     VK_COMMAND_POOL_CREATE_TRANSIENT_BIT;
+    poolInfo.queueFamilyIndex = queueFamily_;
+    VK_CHECK(vkCreateCommandPool(device_, &poolInfo, nullptr, &commandPool_));
+}
+
+void Context::createPipelineCache() {
+    // One cache file per device and driver build: a cache from another
+    // driver is rejected by the driver anyway, so keep them apart.
+    char uuid[2 * VK_UUID_SIZE + 1] = {};
+    for (uint32_t i = 0; i < VK_UUID_SIZE; ++i)
+        std::snprintf(uuid + 2 * i, 3, "%02x", props_.pipelineCacheUUID[i]);
+    pipelineCachePath_ = cacheDirectory() + "/pipelines-" + uuid + ".bin";
+    std::vector<char> data;
+    if (std::ifstream in{pipelineCachePath_, std::ios::binary})
+        data.assign(std::istreambuf_iterator<char>(in), {});
+    VkPipelineCacheCreateInfo ci{VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO};
+    ci.initialDataSize = data.size();
+    ci.pInitialData = data.empty() ? nullptr : data.data();
+    if (vkCreatePipelineCache(device_, &ci, nullptr, &pipelineCache_) != VK_SUCCESS) {
+        ci.initialDataSize = 0; // a corrupt cache file is ignored, then overwritten
+        ci.pInitialData = nullptr;
+        VK_CHECK(vkCreatePipelineCache(device_, &ci, nullptr, &pipelineCache_));
+    }
+}
+
+void Context::savePipelineCache() const {
+    if (!pipelineCache_ || pipelineCachePath_.empty()) return;
+    size_t size = 0;
+    if (vkGetPipelineCacheData(device_, pipelineCache_, &size, nullptr) != VK_SUCCESS || !size) return;
+    std::vector<char> data(size);
+    if (vkGetPipelineCacheData(device_, pipelineCache_, &size, data.data()) != VK_SUCCESS) return;
+    // Temp file + rename: concurrent test processes never see a torn cache.
+    const std::string tmp = pipelineCachePath_ + ".tmp" + std::to_string(::getpid());
+    {
+        std::ofstream out(tmp, std::ios::binary);
+        out.write(data.data(), std::streamsize(size));
+        if (!out) return;
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, pipelineCachePath_, ec);
+    if (ec) std::filesystem::remove(tmp, ec);
+}
+
+uint32_t Context::findMemoryType(uint32_t typeBits, VkMemoryPropertyFlags required) const {
+    for (uint32_t i = 0; i < memProps_.memoryTypeCount; ++i)
+        if ((typeBits & (1u << i)) && (memProps_.memoryTypes[i].propertyFlags & required) == required)
+            return i;
+    throw Error("Vulkan: no memory type with the required properties on '" + report_.name + "'");
+}
+
+void Context::submitAndWait(const std::function<void(VkCommandBuffer)>& record) const {
+    VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+    ai.commandPool = commandPool_;
+    ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+    ai.commandBufferCount = 1;
+    VkCommandBuffer cmd = VK_NULL_HANDLE;
+    VK_CHECK(vkAllocateCommandBuffers(device_, &ai, &cmd));
+    struct FreeOnExit {
+        VkDevice d;
+        VkCommandPool p;
+        VkCommandBuffer c;
+        ~FreeOnExit() { vkFreeCommandBuffers(d, p, 1, &c); }
+    } freeOnExit{device_, commandPool_, cmd};
+
+    VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    VK_CHECK(vkBeginCommandBuffer(cmd, &bi));
+    record(cmd);
+    VK_CHECK(vkEndCommandBuffer(cmd));
+
+    VkFenceCreateInfo fi{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    VkFence fence = VK_NULL_HANDLE;
+    VK_CHECK(vkCreateFence(device_, &fi, nullptr, &fence));
+    Handle<VkFence> fenceOwner(device_, fence, vkDestroyFence);
+    VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    si.commandBufferCount = 1;
+    si.pCommandBuffers = &cmd;
+    VK_CHECK(vkQueueSubmit(queue_, 1, &si, fence));
+    VK_CHECK(vkWaitForFences(device_, 1, &fence, VK_TRUE, UINT64_MAX));
+}
+
+} // namespace nerva::vk

@@ -1,0 +1,47 @@
+// Declarations shared by the path tracer's ray-tracing stages: extensions,
+// descriptor bindings, buffer-reference views of the scene records, payloads.
+#ifndef NERVA_PATHTRACE_COMMON_GLSL
+#define NERVA_PATHTRACE_COMMON_GLSL
+
+#extension GL_EXT_ray_tracing : require
+#extension GL_EXT_buffer_reference : require
+#extension GL_EXT_scalar_block_layout : require
+#extension GL_EXT_shader_explicit_arithmetic_types_int64 : require
+#extension GL_EXT_nonuniform_qualifier : require
+#extension GL_EXT_control_flow_attributes : require
+
+#include "shared/scene_types.h"
+
+layout(set = 0, binding = kBindingTlas) uniform accelerationStructureEXT uTlas;
+layout(set = 0, binding = kBindingTextures) uniform sampler2D uTextures[];
+
+layout(buffer_reference, scalar) readonly buffer GlobalsRef { FrameGlobals g; };
+layout(buffer_reference, scalar) readonly buffer MaterialsRef { GpuMaterial m[]; };
+layout(buffer_reference, scalar) readonly buffer GeometriesRef { GpuGeometry g[]; };
+layout(buffer_reference, scalar) readonly buffer LightsRef { GpuLight l[]; };
+layout(buffer_reference, scalar) readonly buffer Vec2Ref { vec2 v[]; };
+layout(buffer_reference, scalar) readonly buffer Vec3Ref { vec3 v[]; };
+layout(buffer_reference, scalar) readonly buffer Vec4Ref { vec4 v[]; };
+layout(buffer_reference, scalar) readonly buffer UintRef { uint v[]; };
+layout(buffer_reference, scalar) buffer CountersRef { uint raysTraced; };
+
+layout(push_constant, scalar) uniform Push { PushConstants pc; };
+
+// Path state carried between raygen and closest hit/miss (location 0).
+struct PathPayload {
+    vec3 radiance;   // accumulated along the path
+    uint rng;
+    vec3 throughput; // product of BSDF weights so far
+    uint depth;      // index of the segment being traced (0 = camera ray)
+    vec3 origin;     // next ray, written by the hit shader
+    uint done;       // 1 when the path ended (miss, absorbed, last bounce)
+    vec3 direction;
+    uint rays;       // rays traced for this sample, for Mrays/s
+};
+
+#define NERVA_RAY_PATH 0
+#define NERVA_RAY_SHADOW 1
+
+FrameGlobals globals() { return GlobalsRef(pc.globals).g; }
+
+#endif

@@ -1,0 +1,85 @@
+// glTF 2.0 metallic-roughness BSDF (the spec's Appendix B model): a Lambert
+// base and a GGX specular lobe mixed by Schlick Fresnel, dielectric F0 = 0.04,
+// metals tinted by baseColor. Returns f * cos(theta_i) ("fcos") everywhere so
+// callers never divide by cosines.
+//
+// Sampling picks the specular lobe with a probability from the Fresnel weight
+// at wo and the diffuse lobe otherwise; pdf() is the mixture pdf, so
+// sample()'s weight equals eval()/pdf() exactly (tested).
+#ifndef NERVA_SHARED_BSDF_GLTF_H
+#define NERVA_SHARED_BSDF_GLTF_H
+
+#include "sampling.h"
+
+NERVA_SHARED_BEGIN
+
+struct GltfBsdf {
+    vec3 baseColor;
+    float metallic;
+    float roughness; // perceptual; alpha = roughness^2
+};
+
+NERVA_CONST float kMinGgxAlpha = 1e-3f;
+
+NERVA_FN float gltfAlpha(GltfBsdf m) { return max(m.roughness * m.roughness, kMinGgxAlpha); }
+NERVA_FN vec3 gltfF0(GltfBsdf m) { return mix(vec3(0.04f), m.baseColor, m.metallic); }
+NERVA_FN vec3 schlick(vec3 f0, float cosTheta) {
+    float k = pow(1.0f - saturate(cosTheta), 5.0f);
+    return f0 + (vec3(1.0f) - f0) * k;
+}
+
+// Probability of sampling the specular lobe, a function of wo only.
+NERVA_FN float gltfSpecularProbability(GltfBsdf m, vec3 wo) {
+    float spec = luminance(schlick(gltfF0(m), wo.z));
+    float diff = luminance(m.baseColor * (1.0f - m.metallic)) * (1.0f - spec);
+    float total = spec + diff;
+    return total > 0.0f ? clamp(spec / total, 0.0f, 1.0f) : 0.5f;
+}
+
+// f * cos(theta_i) for local directions wo, wi (z = shading normal).
+NERVA_FN vec3 gltfEval(GltfBsdf m, vec3 wo, vec3 wi) {
+    if (wo.z <= 0.0f || wi.z <= 0.0f) return vec3(0.0f);
+    vec3 h = normalize(wo + wi);
+    float alpha = gltfAlpha(m);
+    vec3 F = schlick(gltfF0(m), dot(wo, h));
+    vec3 diffuse = (vec3(1.0f) - F) * (m.baseColor * (1.0f - m.metallic)) * kInvPi * wi.z;
+    vec3 specular = F * (ggxD(h.z, alpha) * ggxG2(wo.z, wi.z, alpha) / (4.0f * wo.z));
+    return diffuse + specular;
+}
+
+NERVA_FN float gltfPdf(GltfBsdf m, vec3 wo, vec3 wi) {
+    if (wo.z <= 0.0f || wi.z <= 0.0f) return 0.0f;
+    vec3 h = normalize(wo + wi);
+    float ps = gltfSpecularProbability(m, wo);
+    return ps * pdfGgxReflection(wo, h, gltfAlpha(m)) + (1.0f - ps) * pdfCosineHemisphere(wi.z);
+}
+
+struct BsdfSample {
+    vec3 wi;
+    float pdf;    // 0 = no valid sample
+    vec3 weight;  // eval / pdf
+};
+
+// u.x chooses the lobe, u.yz drive it.
+NERVA_FN BsdfSample gltfSample(GltfBsdf m, vec3 wo, vec3 u) {
+    BsdfSample s;
+    s.wi = vec3(0.0f, 0.0f, 1.0f);
+    s.pdf = 0.0f;
+    s.weight = vec3(0.0f);
+    if (wo.z <= 0.0f) return s;
+    float ps = gltfSpecularProbability(m, wo);
+    if (u.x < ps) {
+        vec3 h = sampleGgxVisibleNormal(wo, gltfAlpha(m), vec2(u.y, u.z));
+        s.wi = reflect(-wo, h);
+    } else {
+        s.wi = sampleCosineHemisphere(vec2(u.y, u.z));
+    }
+    if (s.wi.z <= 0.0f) return s;
+    s.pdf = gltfPdf(m, wo, s.wi);
+    if (s.pdf > 0.0f) s.weight = gltfEval(m, wo, s.wi) / s.pdf;
+    return s;
+}
+
+NERVA_SHARED_END
+
+#endif

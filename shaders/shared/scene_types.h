@@ -1,0 +1,114 @@
+// Host/device records of the GPU scene, declared once for GLSL and C++.
+// GLSL reads them with layout(scalar) through buffer device addresses; C++
+// fills them and static_asserts the sizes (renderer/gpu/scene_records.cpp).
+// Every struct is laid out so scalar layout and C++ layout agree: 4-byte
+// fields, uint64 addresses on 8-byte boundaries, explicit padding.
+#ifndef NERVA_SHARED_SCENE_TYPES_H
+#define NERVA_SHARED_SCENE_TYPES_H
+
+#include "prelude.h"
+
+NERVA_SHARED_BEGIN
+
+// Descriptor bindings of set 0 in the path-tracing pipeline.
+NERVA_CONST uint kBindingTlas = 0;
+NERVA_CONST uint kBindingAccumulation = 1; // rgba32f storage image: sum of samples
+NERVA_CONST uint kBindingTextures = 2;     // bindless combined image samplers
+
+NERVA_CONST uint kAlphaOpaque = 0;
+NERVA_CONST uint kAlphaMask = 1;
+NERVA_CONST uint kAlphaBlend = 2;
+
+NERVA_CONST uint kSlotBaseColor = 0;
+NERVA_CONST uint kSlotMetallicRoughness = 1;
+NERVA_CONST uint kSlotNormal = 2;
+NERVA_CONST uint kSlotOcclusion = 3;
+NERVA_CONST uint kSlotEmissive = 4;
+NERVA_CONST uint kSlotCount = 5;
+
+// A texture slot: uv' = (dot(row0, (u,v,1)), dot(row1, (u,v,1))).
+struct GpuTextureSlot {
+    int textureIndex; // into the bindless array, -1 = none
+    uint texCoord; // 0 or 1
+    vec3 row0;
+    vec3 row1;
+};
+
+struct GpuMaterial {
+    vec4 baseColorFactor;
+    vec3 emissive; // emissiveFactor * emissiveStrength
+    float metallic;
+    float roughness;
+    float normalScale;
+    float occlusionStrength;
+    float alphaCutoff;
+    uint alphaMode;
+    uint doubleSided;
+    uint pad0;
+    uint pad1;
+    GpuTextureSlot slots[kSlotCount];
+};
+
+// One triangle list (a glTF primitive). Addresses are 0 when absent.
+struct GpuGeometry {
+    uint64_t positions; // vec3[]
+    uint64_t normals;   // vec3[]
+    uint64_t tangents;  // vec4[]
+    uint64_t uv0;       // vec2[]
+    uint64_t uv1;       // vec2[]
+    uint64_t indices;   // uint[] (3 per triangle)
+    uint material;
+    uint pad0;
+};
+
+NERVA_CONST uint kLightDirectional = 0;
+NERVA_CONST uint kLightPoint = 1;
+NERVA_CONST uint kLightSpot = 2;
+
+struct GpuLight {
+    vec3 position;
+    uint type;
+    vec3 direction; // the way light travels
+    float range;    // 0 = infinite
+    vec3 intensity; // colour * intensity (lux for directional, candela otherwise)
+    float cosInner;
+    float cosOuter;
+    uint pad0;
+    uint pad1;
+    uint pad2;
+};
+
+NERVA_CONST uint kEnvSky = 0;
+NERVA_CONST uint kEnvConstant = 1;
+
+// Everything the ray-tracing stages need for a frame.
+struct FrameGlobals {
+    vec3 camOrigin;
+    uint width;
+    vec3 camRight; // scaled: tan(yfov/2)*aspect (perspective) or xmag (orthographic)
+    uint height;
+    vec3 camUp; // scaled like camRight
+    uint seed;
+    vec3 camForward; // unit
+    uint cameraOrtho;
+    uint maxBounces;
+    uint lightCount;
+    uint envMode;
+    float envIntensity;
+    vec3 envColor; // constant environment radiance (before envIntensity)
+    uint pad0;
+    uint64_t materials;  // GpuMaterial[]
+    uint64_t geometries; // GpuGeometry[], indexed by instance custom index + geometry index
+    uint64_t lights;     // GpuLight[]
+    uint64_t counters;   // uint[1]: rays traced
+};
+
+struct PushConstants {
+    uint64_t globals; // FrameGlobals
+    uint sampleIndex;
+    uint pad0;
+};
+
+NERVA_SHARED_END
+
+#endif

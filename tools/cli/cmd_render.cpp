@@ -1,0 +1,172 @@
+// nerva render: load a glTF scene, path trace it headless, write PNG or EXR.
+#include "arg_parser.h"
+#include "commands.h"
+
+#include "renderer/gpu/gpu_scene.h"
+#include "renderer/image/image_io.h"
+#include "renderer/pathtracer/path_tracer.h"
+#include "renderer/scene/gltf_loader.h"
+#include "renderer/scene/scene_queries.h"
+#include "renderer/shader/shader_compiler.h"
+#include "renderer/vk/context.h"
+
+#include <glm/gtc/matrix_transform.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <unistd.h>
+
+namespace nerva::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: nerva render SCENE.gltf|.glb -o OUT.png|.exr|.hdr [options]\n"
+    "  --size WxH            image size (default 256x256)\n"
+    "  --spp N               samples per pixel (default 16)\n"
+    "  --seed S              random seed (default 0); same seed, same image\n"
+    "  --max-bounces B       path segments after the camera ray (default 4)\n"
+    "  --camera NAME|INDEX   a camera of the scene (default: the first, else one framing the scene)\n"
+    "  --look-from X,Y,Z --look-at X,Y,Z [--up X,Y,Z] [--fov DEGREES]\n"
+    "                        camera override (vertical field of view, default 45)\n"
+    "  --env sky|constant    environment (default sky); --env-color R,G,B --env-intensity K\n"
+    "  --exposure STOPS      PNG exposure before the ACES tonemap (default 0)\n"
+    "  --device INDEX|NAME   Vulkan device (see 'nerva info')\n"
+    "  --validation          enable the Vulkan validation layer\n"
+    "  --quiet               no progress output\n";
+
+scene::Camera chooseCamera(const scene::Scene& s, const ArgParser& args, uint32_t w, uint32_t h) {
+    scene::Camera cam;
+    if (args.has("--camera")) cam = s.cameras[scene::findCamera(s, args.get("--camera"))];
+    else if (!s.cameras.empty()) cam = s.cameras[0];
+    else cam = scene::defaultCamera(s, float(w) / float(h));
+    if (args.has("--look-from") || args.has("--look-at")) {
+        const glm::vec3 from = args.getVec3("--look-from", glm::vec3(cam.toWorld[3]));
+        const glm::vec3 at = args.getVec3("--look-at", from - glm::vec3(cam.toWorld[2]));
+        const glm::vec3 up = args.getVec3("--up", glm::vec3(0, 1, 0));
+        if (glm::length(at - from) < 1e-6f || glm::length(glm::cross(at - from, up)) < 1e-6f)
+            throw Error("render: --look-from, --look-at and --up must span a view (they are parallel)");
+        cam.toWorld = glm::inverse(glm::lookAt(from, at, up));
+        cam.perspective = true;
+        cam.name = "override";
+    }
+    if (args.has("--fov")) {
+        const float fov = args.getFloat("--fov", 45.0f);
+        if (!(fov > 0.1f && fov < 179.0f)) throw Error("render: --fov must be in (0.1, 179) degrees");
+        cam.yfov = glm::radians(fov);
+        cam.perspective = true;
+    } else if (cam.name == "override") {
+        cam.yfov = glm::radians(45.0f);
+    }
+    return cam;
+}
+
+} // namespace
+
+int cmdRender(const Args& argv) {
+    const ArgParser args("render", argv,
+                         {"-o", "--output", "--size", "--spp", "--seed", "--max-bounces", "--camera",
+                          "--look-from", "--look-at", "--up", "--fov", "--env", "--env-color",
+                          "--env-intensity", "--exposure", "--device"},
+                         {"--validation", "--quiet", "--help", "-h"});
+    if (args.has("--help") || args.has("-h")) {
+        std::fputs(kUsage, stdout);
+        return 0;
+    }
+    const std::string out = args.get("-o", args.get("--output"));
+    if (args.positional().size() != 1 || out.empty()) {
+        std::fputs(kUsage, stderr);
+        return 2;
+    }
+    const std::string scenePath = args.positional()[0];
+    imageFormatOf(out); // unsupported extension: fail before any work
+
+    pt::RenderSettings settings;
+    args.getSize("--size", settings.width, settings.height);
+    settings.spp = args.getUint("--spp", 16, 1, 1u << 20);
+    settings.seed = args.getUint("--seed", 0);
+    settings.maxBounces = args.getUint("--max-bounces", 4, 0, 1024);
+    const std::string env = args.get("--env", "sky");
+    if (env != "sky" && env != "constant") throw Error("render: --env must be 'sky' or 'constant'");
+    settings.envMode = env == "sky" ? shared::kEnvSky : shared::kEnvConstant;
+    settings.envColor = args.getVec3("--env-color", glm::vec3(1.0f));
+    settings.envIntensity = args.getFloat("--env-intensity", 1.0f);
+    WriteOptions write;
+    write.exposure = args.getFloat("--exposure", 0.0f);
+    const bool quiet = args.has("--quiet");
+
+    using Clock = std::chrono::steady_clock;
+    const auto t0 = Clock::now();
+    const scene::Scene sceneModel = scene::loadGltf(scenePath);
+    settings.camera = chooseCamera(sceneModel, args, settings.width, settings.height);
+    for (const std::string& w : sceneModel.warnings)
+        std::fprintf(stderr, "warning: %s: %s\n", scenePath.c_str(), w.c_str());
+
+    vk::ContextOptions vkOptions;
+    vkOptions.validation = args.has("--validation");
+    vkOptions.device = args.get("--device");
+    vk::Context ctx(vkOptions);
+    ShaderCompiler compiler;
+    std::vector<std::string> gpuWarnings;
+    gpu::GpuScene gpuScene(ctx, sceneModel, gpuWarnings);
+    for (const std::string& w : gpuWarnings) std::fprintf(stderr, "warning: %s: %s\n", scenePath.c_str(), w.c_str());
+    pt::PathTracer tracer(ctx, compiler);
+    const double setup = std::chrono::duration<double>(Clock::now() - t0).count();
+
+    const bool tty = isatty(fileno(stderr));
+    pt::RenderStats stats;
+    const ImageRGBA32F image = tracer.render(gpuScene, settings, &stats, [&](uint32_t done, uint32_t total) {
+        if (!quiet && tty) std::fprintf(stderr, "\rrendering %u/%u spp", done, total);
+    });
+    if (!quiet && tty) std::fputc('\n', stderr);
+    if (ctx.validationErrors() > 0) {
+        std::fprintf(stderr, "nerva render: error: %u Vulkan validation errors (see above); no image written\n",
+                     ctx.validationErrors());
+        return 3;
+    }
+    writeImage(out, image, write);
+    std::printf("%s: %ux%u, %u spp, %u bounces on %s\n", out.c_str(), settings.width, settings.height,
+                settings.spp, settings.maxBounces, ctx.report().name.c_str());
+    std::printf("triangles %llu, setup %.2f s, render %.2f s (first sample %.2f s), %.3f Mrays/s\n",
+                static_cast<unsigned long long>(gpuScene.triangleCount()), setup, stats.seconds,
+                stats.firstSampleSeconds, stats.mraysPerSecond);
+    return 0;
+}
+
+int cmdInfo(const Args& argv) {
+    const ArgParser args("info", argv, {}, {"--help", "-h"});
+    if (args.has("--help") || args.has("-h")) {
+        std::puts("usage: nerva info [SCENE.gltf|.glb]\n  without a file: lists Vulkan devices and what "
+                  "each lacks for Nerva");
+        return 0;
+    }
+    if (args.positional().empty()) {
+        for (const vk::DeviceReport& d : vk::listDevices()) {
+            std::printf("device %u: %s (%s), Vulkan %u.%u, driver %s\n", d.index, d.name.c_str(),
+                        d.type.c_str(), VK_API_VERSION_MAJOR(d.apiVersion), VK_API_VERSION_MINOR(d.apiVersion),
+                        d.driver.c_str());
+            if (d.missing.empty()) std::puts("  suitable: ray-tracing pipeline and all required features");
+            for (const std::string& m : d.missing) std::printf("  missing: %s\n", m.c_str());
+        }
+        return 0;
+    }
+    for (const std::string& path : args.positional()) {
+        const scene::Scene s = scene::loadGltf(path);
+        std::printf("%s\n  meshes %zu, instances %zu, triangles %zu, materials %zu, textures %zu, images %zu\n",
+                    path.c_str(), s.meshes.size(), s.instances.size(), scene::triangleCount(s),
+                    s.materials.size(), s.textures.size(), s.images.size());
+        std::printf("  bounds (%.3g, %.3g, %.3g) - (%.3g, %.3g, %.3g)\n", s.boundsMin.x, s.boundsMin.y,
+                    s.boundsMin.z, s.boundsMax.x, s.boundsMax.y, s.boundsMax.z);
+        for (size_t i = 0; i < s.cameras.size(); ++i)
+            std::printf("  camera %zu: %s\n", i, s.cameras[i].name.c_str());
+        for (const scene::Light& l : s.lights)
+            std::printf("  light: %s (%s)\n", l.name.c_str(),
+                        l.type == scene::LightType::Directional ? "directional"
+                        : l.type == scene::LightType::Point     ? "point"
+                                                                : "spot");
+        for (const std::string& w : s.warnings) std::printf("  warning: %s\n", w.c_str());
+    }
+    return 0;
+}
+
+} // namespace nerva::cli

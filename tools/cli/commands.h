@@ -1,0 +1,18 @@
+// Subcommands of the `nerva` tool. Each takes the arguments after its name and
+// returns the process exit code: 0 success, 1 a check failed (e.g. compare
+// thresholds), 2 bad input or usage. nerva::Error escaping a command is caught
+// in main() and printed as one line, exit code 2.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace nerva::cli {
+
+using Args = std::vector<std::string>;
+
+int cmdRender(const Args& args);
+int cmdCompare(const Args& args);
+int cmdInfo(const Args& args);
+
+} // namespace nerva::cli
