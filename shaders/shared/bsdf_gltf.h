@@ -1,7 +1,15 @@
-// glTF 2.0 metallic-roughness BSDF (the spec's Appendix B model): a Lambert
-// base and a GGX specular lobe mixed by Schlick Fresnel, dielectric F0 = 0.04,
-// metals tinted by baseColor. Returns f * cos(theta_i) ("fcos") everywhere so
-// callers never divide by cosines.
+// glTF 2.0 metallic-roughness BSDF: a GGX specular lobe (Smith
+// height-correlated masking, Schlick Fresnel on the microfacet normal,
+// dielectric F0 = 0.04, metals tinted by baseColor) over a Lambert base.
+//
+// Departure from the spec's Appendix B on purpose: Appendix B weights the
+// diffuse lobe by (1 - F(wo.h)), which reflects up to ~1.5x the incident
+// energy at grazing angles for smooth dielectrics. Here the diffuse lobe is
+// weighted by (1 - F(n.wo)) (1 - F(n.wi)): still reciprocal, and the
+// directional albedo stays <= 1 (tested in tests/unit/test_bsdf_gltf.cpp).
+//
+// Returns f * cos(theta_i) ("fcos") everywhere so callers never divide by
+// cosines.
 //
 // Sampling picks the specular lobe with a probability from the Fresnel weight
 // at wo and the diffuse lobe otherwise; pdf() is the mixture pdf, so
@@ -30,8 +38,9 @@ NERVA_FN vec3 schlick(vec3 f0, float cosTheta) {
 
 // Probability of sampling the specular lobe, a function of wo only.
 NERVA_FN float gltfSpecularProbability(GltfBsdf m, vec3 wo) {
-    float spec = luminance(schlick(gltfF0(m), wo.z));
-    float diff = luminance(m.baseColor * (1.0f - m.metallic)) * (1.0f - spec);
+    vec3 f = schlick(gltfF0(m), wo.z);
+    float spec = luminance(f);
+    float diff = luminance(m.baseColor * (1.0f - m.metallic) * (vec3(1.0f) - f));
     float total = spec + diff;
     return total > 0.0f ? clamp(spec / total, 0.0f, 1.0f) : 0.5f;
 }
@@ -41,8 +50,10 @@ NERVA_FN vec3 gltfEval(GltfBsdf m, vec3 wo, vec3 wi) {
     if (wo.z <= 0.0f || wi.z <= 0.0f) return vec3(0.0f);
     vec3 h = normalize(wo + wi);
     float alpha = gltfAlpha(m);
-    vec3 F = schlick(gltfF0(m), dot(wo, h));
-    vec3 diffuse = (vec3(1.0f) - F) * (m.baseColor * (1.0f - m.metallic)) * kInvPi * wi.z;
+    vec3 f0 = gltfF0(m);
+    vec3 F = schlick(f0, dot(wo, h));
+    vec3 diffuseWeight = (vec3(1.0f) - schlick(f0, wo.z)) * (vec3(1.0f) - schlick(f0, wi.z));
+    vec3 diffuse = diffuseWeight * (m.baseColor * (1.0f - m.metallic)) * (kInvPi * wi.z);
     vec3 specular = F * (ggxD(h.z, alpha) * ggxG2(wo.z, wi.z, alpha) / (4.0f * wo.z));
     return diffuse + specular;
 }
