@@ -36,6 +36,9 @@ struct Golden {
     double pixelTolerance = 0.1, maxPixelFraction = 0.01; // share of pixels off by more
 };
 
+// gtest prints parameters in test names and logs: the name is enough.
+void PrintTo(const Golden& g, std::ostream* os) { *os << g.name; }
+
 std::vector<Golden> loadGoldens() {
     std::ifstream in(kGoldenDir / "goldens.json");
     if (!in) return {};
