@@ -16,7 +16,8 @@ AccelerationStructure createAs(const vk::Context& ctx, VkAccelerationStructureTy
     AccelerationStructure as;
     as.storage = vk::createBuffer(ctx, size, VK_BUFFER_USAGE_ACCELERATION_STRUCTURE_STORAGE_BIT_KHR,
                                   vk::MemoryUse::Device);
-    VkAccelerationStructureCreateInfoKHR ci{VK_STRUCTURE_TYPE_ACCELERATION_STRUCTURE_CREATE_INFO_KHR};
+    VkAccelerationStructureCreateInfoKHR ci{
+        VK_STRUCTURE_TYPE_ACCELERATION_STRUCTURE_CREATE_INFO_KHR};
     ci.buffer = as.storage.get();
     ci.size = size;
     ci.type = type;
@@ -40,9 +41,11 @@ Scratch createScratch(const vk::Context& ctx, VkDeviceSize size) {
         VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ACCELERATION_STRUCTURE_PROPERTIES_KHR};
     VkPhysicalDeviceProperties2 p2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2, &asProps};
     vkGetPhysicalDeviceProperties2(ctx.physicalDevice(), &p2);
-    const VkDeviceSize align = std::max<VkDeviceSize>(asProps.minAccelerationStructureScratchOffsetAlignment, 1);
+    const VkDeviceSize align =
+        std::max<VkDeviceSize>(asProps.minAccelerationStructureScratchOffsetAlignment, 1);
     Scratch s;
-    s.buffer = vk::createBuffer(ctx, size + align, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, vk::MemoryUse::Device);
+    s.buffer = vk::createBuffer(ctx, size + align, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
+                                vk::MemoryUse::Device);
     s.address = (s.buffer.address + align - 1) / align * align;
     return s;
 }
@@ -73,10 +76,12 @@ void GpuScene::buildBlases(const scene::Scene& scene) {
         for (size_t p = 0; p < mesh.primitives.size(); ++p) {
             const scene::Primitive& prim = mesh.primitives[p];
             const shared::GpuGeometry& rec = geometryRecords_[meshFirstGeometry_[m] + p];
-            VkAccelerationStructureGeometryKHR g{VK_STRUCTURE_TYPE_ACCELERATION_STRUCTURE_GEOMETRY_KHR};
+            VkAccelerationStructureGeometryKHR g{
+                VK_STRUCTURE_TYPE_ACCELERATION_STRUCTURE_GEOMETRY_KHR};
             g.geometryType = VK_GEOMETRY_TYPE_TRIANGLES_KHR;
-            g.flags = opaqueMaterial_[rec.material] ? VK_GEOMETRY_OPAQUE_BIT_KHR
-                                                    : VK_GEOMETRY_NO_DUPLICATE_ANY_HIT_INVOCATION_BIT_KHR;
+            g.flags = opaqueMaterial_[rec.material]
+                          ? VK_GEOMETRY_OPAQUE_BIT_KHR
+                          : VK_GEOMETRY_NO_DUPLICATE_ANY_HIT_INVOCATION_BIT_KHR;
             auto& tri = g.geometry.triangles;
             tri.sType = VK_STRUCTURE_TYPE_ACCELERATION_STRUCTURE_GEOMETRY_TRIANGLES_DATA_KHR;
             tri.vertexFormat = VK_FORMAT_R32G32B32_SFLOAT;
@@ -99,9 +104,9 @@ void GpuScene::buildBlases(const scene::Scene& scene) {
         build.pGeometries = geoms.data();
         VkAccelerationStructureBuildSizesInfoKHR sizes{
             VK_STRUCTURE_TYPE_ACCELERATION_STRUCTURE_BUILD_SIZES_INFO_KHR};
-        ctx_.rt().getAccelerationStructureBuildSizes(ctx_.device(),
-                                                     VK_ACCELERATION_STRUCTURE_BUILD_TYPE_DEVICE_KHR,
-                                                     &build, counts.data(), &sizes);
+        ctx_.rt().getAccelerationStructureBuildSizes(
+            ctx_.device(), VK_ACCELERATION_STRUCTURE_BUILD_TYPE_DEVICE_KHR, &build, counts.data(),
+            &sizes);
         blases_[m] = createAs(ctx_, VK_ACCELERATION_STRUCTURE_TYPE_BOTTOM_LEVEL_KHR,
                               sizes.accelerationStructureSize);
         Scratch scratch = createScratch(ctx_, sizes.buildScratchSize);
@@ -122,14 +127,16 @@ void GpuScene::buildTlas(const scene::Scene& scene) {
         VkAccelerationStructureInstanceKHR vi{};
         // VkTransformMatrixKHR is a row-major 3x4; glm is column-major.
         for (int r = 0; r < 3; ++r)
-            for (int c = 0; c < 4; ++c) vi.transform.matrix[r][c] = inst.toWorld[c][r];
+            for (int c = 0; c < 4; ++c)
+                vi.transform.matrix[r][c] = inst.toWorld[c][r];
         vi.instanceCustomIndex = meshFirstGeometry_[inst.mesh];
         vi.mask = 0xFF;
         vi.instanceShaderBindingTableRecordOffset = 0;
         vi.flags = VK_GEOMETRY_INSTANCE_TRIANGLE_FACING_CULL_DISABLE_BIT_KHR;
         vi.accelerationStructureReference = blases_[inst.mesh].address;
         instances.push_back(vi);
-        for (const scene::Primitive& p : scene.meshes[inst.mesh].primitives) triangles_ += p.indices.size() / 3;
+        for (const scene::Primitive& p : scene.meshes[inst.mesh].primitives)
+            triangles_ += p.indices.size() / 3;
     }
     if (meshFirstGeometry_.size() && geometryRecords_.size() >= (1u << 24))
         throw Error(scene.path + ": more than 2^24 primitives cannot be addressed by instances");
@@ -139,7 +146,8 @@ void GpuScene::buildTlas(const scene::Scene& scene) {
 
     VkAccelerationStructureGeometryKHR g{VK_STRUCTURE_TYPE_ACCELERATION_STRUCTURE_GEOMETRY_KHR};
     g.geometryType = VK_GEOMETRY_TYPE_INSTANCES_KHR;
-    g.geometry.instances.sType = VK_STRUCTURE_TYPE_ACCELERATION_STRUCTURE_GEOMETRY_INSTANCES_DATA_KHR;
+    g.geometry.instances.sType =
+        VK_STRUCTURE_TYPE_ACCELERATION_STRUCTURE_GEOMETRY_INSTANCES_DATA_KHR;
     g.geometry.instances.data.deviceAddress = instanceBuffer_.address;
     VkAccelerationStructureBuildGeometryInfoKHR build{
         VK_STRUCTURE_TYPE_ACCELERATION_STRUCTURE_BUILD_GEOMETRY_INFO_KHR};
@@ -153,7 +161,8 @@ void GpuScene::buildTlas(const scene::Scene& scene) {
         VK_STRUCTURE_TYPE_ACCELERATION_STRUCTURE_BUILD_SIZES_INFO_KHR};
     ctx_.rt().getAccelerationStructureBuildSizes(
         ctx_.device(), VK_ACCELERATION_STRUCTURE_BUILD_TYPE_DEVICE_KHR, &build, &count, &sizes);
-    tlas_ = createAs(ctx_, VK_ACCELERATION_STRUCTURE_TYPE_TOP_LEVEL_KHR, sizes.accelerationStructureSize);
+    tlas_ = createAs(ctx_, VK_ACCELERATION_STRUCTURE_TYPE_TOP_LEVEL_KHR,
+                     sizes.accelerationStructureSize);
     Scratch scratch = createScratch(ctx_, sizes.buildScratchSize);
     build.dstAccelerationStructure = tlas_.handle.get();
     build.scratchData.deviceAddress = scratch.address;

@@ -24,16 +24,22 @@ constexpr VkBufferUsageFlags kAsInputUsage =
     VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
     VK_BUFFER_USAGE_ACCELERATION_STRUCTURE_BUILD_INPUT_READ_ONLY_BIT_KHR;
 
-template <typename T> vk::Buffer upload(const vk::Context& ctx, const std::vector<T>& v, VkBufferUsageFlags usage) {
+template <typename T>
+vk::Buffer upload(const vk::Context& ctx, const std::vector<T>& v, VkBufferUsageFlags usage) {
     return vk::createBufferWithData(ctx, v.data(), v.size() * sizeof(T), usage);
 }
 
-VkFilter toVk(scene::Filter f) { return f == scene::Filter::Nearest ? VK_FILTER_NEAREST : VK_FILTER_LINEAR; }
+VkFilter toVk(scene::Filter f) {
+    return f == scene::Filter::Nearest ? VK_FILTER_NEAREST : VK_FILTER_LINEAR;
+}
 VkSamplerAddressMode toVk(scene::WrapMode m) {
     switch (m) {
-    case scene::WrapMode::ClampToEdge: return VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
-    case scene::WrapMode::MirroredRepeat: return VK_SAMPLER_ADDRESS_MODE_MIRRORED_REPEAT;
-    default: return VK_SAMPLER_ADDRESS_MODE_REPEAT;
+    case scene::WrapMode::ClampToEdge:
+        return VK_SAMPLER_ADDRESS_MODE_CLAMP_TO_EDGE;
+    case scene::WrapMode::MirroredRepeat:
+        return VK_SAMPLER_ADDRESS_MODE_MIRRORED_REPEAT;
+    default:
+        return VK_SAMPLER_ADDRESS_MODE_REPEAT;
     }
 }
 
@@ -50,7 +56,8 @@ shared::GpuTextureSlot toGpu(const scene::TextureSlot& s) {
 
 } // namespace
 
-GpuScene::GpuScene(const vk::Context& ctx, const scene::Scene& scene, std::vector<std::string>& warnings)
+GpuScene::GpuScene(const vk::Context& ctx, const scene::Scene& scene,
+                   std::vector<std::string>& warnings)
     : ctx_(ctx) {
     uploadTextures(scene);
     uploadMaterials(scene, warnings);
@@ -61,7 +68,8 @@ GpuScene::GpuScene(const vk::Context& ctx, const scene::Scene& scene, std::vecto
 }
 
 void GpuScene::uploadTextures(const scene::Scene& scene) {
-    const auto samplers = scene.samplers.empty() ? std::vector<scene::Sampler>{scene::Sampler{}} : scene.samplers;
+    const auto samplers =
+        scene.samplers.empty() ? std::vector<scene::Sampler>{scene::Sampler{}} : scene.samplers;
     for (const scene::Sampler& s : samplers) {
         VkSamplerCreateInfo ci{VK_STRUCTURE_TYPE_SAMPLER_CREATE_INFO};
         ci.magFilter = toVk(s.magFilter);
@@ -135,14 +143,22 @@ void GpuScene::uploadGeometry(const scene::Scene& scene) {
             Offsets o{positions.size(), indices.size(), p.tangents.size() == n, p.uv0.size() == n,
                       p.uv1.size() == n};
             positions.insert(positions.end(), p.positions.begin(), p.positions.end());
-            if (p.normals.size() == n) normals.insert(normals.end(), p.normals.begin(), p.normals.end());
-            else normals.resize(positions.size(), glm::vec3(0.0f)); // shader falls back to ng
-            if (o.tangents) tangents.insert(tangents.end(), p.tangents.begin(), p.tangents.end());
-            else tangents.resize(positions.size(), glm::vec4(0.0f));
-            if (o.uv0) uv0.insert(uv0.end(), p.uv0.begin(), p.uv0.end());
-            else uv0.resize(positions.size(), glm::vec2(0.0f));
-            if (o.uv1) uv1.insert(uv1.end(), p.uv1.begin(), p.uv1.end());
-            else uv1.resize(positions.size(), glm::vec2(0.0f));
+            if (p.normals.size() == n)
+                normals.insert(normals.end(), p.normals.begin(), p.normals.end());
+            else
+                normals.resize(positions.size(), glm::vec3(0.0f)); // shader falls back to ng
+            if (o.tangents)
+                tangents.insert(tangents.end(), p.tangents.begin(), p.tangents.end());
+            else
+                tangents.resize(positions.size(), glm::vec4(0.0f));
+            if (o.uv0)
+                uv0.insert(uv0.end(), p.uv0.begin(), p.uv0.end());
+            else
+                uv0.resize(positions.size(), glm::vec2(0.0f));
+            if (o.uv1)
+                uv1.insert(uv1.end(), p.uv1.begin(), p.uv1.end());
+            else
+                uv1.resize(positions.size(), glm::vec2(0.0f));
             indices.insert(indices.end(), p.indices.begin(), p.indices.end());
             offsets.push_back(o);
             shared::GpuGeometry g{};

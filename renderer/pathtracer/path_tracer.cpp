@@ -20,7 +20,8 @@ double secondsSince(Clock::time_point t) {
 
 } // namespace
 
-void setCamera(shared::FrameGlobals& g, const scene::Camera& camera, uint32_t width, uint32_t height) {
+void setCamera(shared::FrameGlobals& g, const scene::Camera& camera, uint32_t width,
+               uint32_t height) {
     const glm::mat4& m = camera.toWorld;
     const float aspect = float(width) / float(height);
     g.camOrigin = glm::vec3(m[3]);
@@ -52,13 +53,16 @@ RtPipelineDesc PathTracer::pipelineDesc(VkDescriptorSetLayout layout) {
 
 PathTracer::PathTracer(const vk::Context& ctx, ShaderCompiler& compiler) : ctx_(ctx) {
     const VkDevice dev = ctx.device();
-    maxTextures_ = std::min<uint32_t>(4096, ctx.properties().limits.maxPerStageDescriptorSampledImages);
-    const VkShaderStageFlags rtStages = VK_SHADER_STAGE_RAYGEN_BIT_KHR | VK_SHADER_STAGE_CLOSEST_HIT_BIT_KHR |
-                                        VK_SHADER_STAGE_ANY_HIT_BIT_KHR | VK_SHADER_STAGE_MISS_BIT_KHR;
+    maxTextures_ =
+        std::min<uint32_t>(4096, ctx.properties().limits.maxPerStageDescriptorSampledImages);
+    const VkShaderStageFlags rtStages =
+        VK_SHADER_STAGE_RAYGEN_BIT_KHR | VK_SHADER_STAGE_CLOSEST_HIT_BIT_KHR |
+        VK_SHADER_STAGE_ANY_HIT_BIT_KHR | VK_SHADER_STAGE_MISS_BIT_KHR;
     VkDescriptorSetLayoutBinding bindings[3] = {
         {shared::kBindingTlas, VK_DESCRIPTOR_TYPE_ACCELERATION_STRUCTURE_KHR, 1, rtStages, nullptr},
         {shared::kBindingAccumulation, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, rtStages, nullptr},
-        {shared::kBindingTextures, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, maxTextures_, rtStages, nullptr},
+        {shared::kBindingTextures, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, maxTextures_,
+         rtStages, nullptr},
     };
     // Textures are bindless: only as many as the scene has are written.
     const VkDescriptorBindingFlags flags[3] = {0, 0, VK_DESCRIPTOR_BINDING_PARTIALLY_BOUND_BIT};
@@ -90,9 +94,10 @@ PathTracer::PathTracer(const vk::Context& ctx, ShaderCompiler& compiler) : ctx_(
     VK_CHECK(vkAllocateDescriptorSets(dev, &ai, &set_));
 
     pipeline_ = std::make_unique<RtPipeline>(ctx, compiler, pipelineDesc(setLayout));
-    globals_ = vk::createBuffer(ctx, sizeof(shared::FrameGlobals), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
-                                vk::MemoryUse::Upload);
-    counters_ = vk::createBuffer(ctx, 16, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, vk::MemoryUse::Readback);
+    globals_ = vk::createBuffer(ctx, sizeof(shared::FrameGlobals),
+                                VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, vk::MemoryUse::Upload);
+    counters_ =
+        vk::createBuffer(ctx, 16, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, vk::MemoryUse::Readback);
 }
 
 PathTracer::~PathTracer() = default;
@@ -104,7 +109,8 @@ void PathTracer::ensureTarget(uint32_t width, uint32_t height) {
     ctx_.submitAndWait([&](VkCommandBuffer cmd) {
         vk::transitionImage(cmd, accum_.image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL);
     });
-    readback_ = vk::createBuffer(ctx_, VkDeviceSize(width) * height * 16, 0, vk::MemoryUse::Readback);
+    readback_ =
+        vk::createBuffer(ctx_, VkDeviceSize(width) * height * 16, 0, vk::MemoryUse::Readback);
 }
 
 void PathTracer::writeDescriptors(const gpu::GpuScene& scene) {
@@ -145,9 +151,10 @@ void PathTracer::writeDescriptors(const gpu::GpuScene& scene) {
     vkUpdateDescriptorSets(ctx_.device(), uint32_t(writes.size()), writes.data(), 0, nullptr);
 }
 
-ImageRGBA32F PathTracer::render(const gpu::GpuScene& scene, const RenderSettings& s, RenderStats* stats,
-                                const ProgressFn& progress) {
-    if (s.width == 0 || s.height == 0 || s.spp == 0) throw Error("render: size and spp must be positive");
+ImageRGBA32F PathTracer::render(const gpu::GpuScene& scene, const RenderSettings& s,
+                                RenderStats* stats, const ProgressFn& progress) {
+    if (s.width == 0 || s.height == 0 || s.spp == 0)
+        throw Error("render: size and spp must be positive");
     ensureTarget(s.width, s.height);
     writeDescriptors(scene);
 
@@ -187,14 +194,15 @@ ImageRGBA32F PathTracer::render(const gpu::GpuScene& scene, const RenderSettings
             dep.pMemoryBarriers = &b;
             vkCmdPipelineBarrier2(cmd, &dep);
             vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_RAY_TRACING_KHR, pipeline_->pipeline());
-            vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_RAY_TRACING_KHR, pipeline_->layout(), 0, 1,
-                                    &set_, 0, nullptr);
+            vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_RAY_TRACING_KHR,
+                                    pipeline_->layout(), 0, 1, &set_, 0, nullptr);
             for (uint32_t i = 0; i < batch; ++i) {
                 shared::PushConstants pc{globals_.address, done + i, 0};
-                vkCmdPushConstants(cmd, pipeline_->layout(), VK_SHADER_STAGE_ALL, 0, sizeof pc, &pc);
+                vkCmdPushConstants(cmd, pipeline_->layout(), VK_SHADER_STAGE_ALL, 0, sizeof pc,
+                                   &pc);
                 ctx_.rt().cmdTraceRays(cmd, &pipeline_->rayGenRegion(), &pipeline_->missRegion(),
-                                       &pipeline_->hitRegion(), &pipeline_->callableRegion(), s.width,
-                                       s.height, 1);
+                                       &pipeline_->hitRegion(), &pipeline_->callableRegion(),
+                                       s.width, s.height, 1);
                 vkCmdPipelineBarrier2(cmd, &dep); // sample i+1 reads what sample i wrote
             }
         });
@@ -218,7 +226,8 @@ ImageRGBA32F PathTracer::render(const gpu::GpuScene& scene, const RenderSettings
         VkBufferImageCopy copy{};
         copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
         copy.imageExtent = {s.width, s.height, 1};
-        vkCmdCopyImageToBuffer(cmd, accum_.image, VK_IMAGE_LAYOUT_GENERAL, readback_.get(), 1, &copy);
+        vkCmdCopyImageToBuffer(cmd, accum_.image, VK_IMAGE_LAYOUT_GENERAL, readback_.get(), 1,
+                               &copy);
     });
     ImageRGBA32F out(s.width, s.height);
     const float* sum = static_cast<const float*>(readback_.mapped);

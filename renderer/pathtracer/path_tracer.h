@@ -25,7 +25,7 @@ struct RenderSettings {
 };
 
 struct RenderStats {
-    double seconds = 0.0;      // all samples, including the first (shader JIT on lavapipe)
+    double seconds = 0.0; // all samples, including the first (shader JIT on lavapipe)
     double firstSampleSeconds = 0.0;
     uint64_t rays = 0;         // camera, bounce and shadow rays
     double mraysPerSecond = 0; // over samples after the first, when there are any
@@ -61,6 +61,7 @@ class PathTracer {
 };
 
 // FrameGlobals camera fields for `camera` at the image's aspect ratio.
-void setCamera(shared::FrameGlobals& g, const scene::Camera& camera, uint32_t width, uint32_t height);
+void setCamera(shared::FrameGlobals& g, const scene::Camera& camera, uint32_t width,
+               uint32_t height);
 
 } // namespace nerva::pt

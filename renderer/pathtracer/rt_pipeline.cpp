@@ -7,7 +7,9 @@
 namespace nerva::pt {
 namespace {
 
-VkDeviceSize alignUp(VkDeviceSize v, VkDeviceSize a) { return (v + a - 1) / a * a; }
+VkDeviceSize alignUp(VkDeviceSize v, VkDeviceSize a) {
+    return (v + a - 1) / a * a;
+}
 
 VkShaderStageFlagBits stageOf(const std::string& path) {
     const auto ext = path.substr(path.rfind('.'));
@@ -20,7 +22,8 @@ VkShaderStageFlagBits stageOf(const std::string& path) {
 
 } // namespace
 
-RtPipeline::RtPipeline(const vk::Context& ctx, ShaderCompiler& compiler, const RtPipelineDesc& desc) {
+RtPipeline::RtPipeline(const vk::Context& ctx, ShaderCompiler& compiler,
+                       const RtPipelineDesc& desc) {
     const VkDevice dev = ctx.device();
     std::vector<vk::Handle<VkShaderModule>> modules;
     std::vector<VkPipelineShaderStageCreateInfo> stages;
@@ -40,7 +43,8 @@ RtPipeline::RtPipeline(const vk::Context& ctx, ShaderCompiler& compiler, const R
         return uint32_t(stages.size() - 1);
     };
     auto general = [](uint32_t stage) {
-        VkRayTracingShaderGroupCreateInfoKHR g{VK_STRUCTURE_TYPE_RAY_TRACING_SHADER_GROUP_CREATE_INFO_KHR};
+        VkRayTracingShaderGroupCreateInfoKHR g{
+            VK_STRUCTURE_TYPE_RAY_TRACING_SHADER_GROUP_CREATE_INFO_KHR};
         g.type = VK_RAY_TRACING_SHADER_GROUP_TYPE_GENERAL_KHR;
         g.generalShader = stage;
         g.closestHitShader = g.anyHitShader = g.intersectionShader = VK_SHADER_UNUSED_KHR;
@@ -48,9 +52,11 @@ RtPipeline::RtPipeline(const vk::Context& ctx, ShaderCompiler& compiler, const R
     };
     std::vector<VkRayTracingShaderGroupCreateInfoKHR> groups;
     groups.push_back(general(addStage(desc.rayGen)));
-    for (const std::string& m : desc.miss) groups.push_back(general(addStage(m)));
+    for (const std::string& m : desc.miss)
+        groups.push_back(general(addStage(m)));
     for (const HitGroupDesc& h : desc.hitGroups) {
-        VkRayTracingShaderGroupCreateInfoKHR g{VK_STRUCTURE_TYPE_RAY_TRACING_SHADER_GROUP_CREATE_INFO_KHR};
+        VkRayTracingShaderGroupCreateInfoKHR g{
+            VK_STRUCTURE_TYPE_RAY_TRACING_SHADER_GROUP_CREATE_INFO_KHR};
         g.type = VK_RAY_TRACING_SHADER_GROUP_TYPE_TRIANGLES_HIT_GROUP_KHR;
         g.generalShader = g.intersectionShader = VK_SHADER_UNUSED_KHR;
         g.closestHitShader = h.closestHit.empty() ? VK_SHADER_UNUSED_KHR : addStage(h.closestHit);
@@ -93,13 +99,15 @@ RtPipeline::RtPipeline(const vk::Context& ctx, ShaderCompiler& compiler, const R
     VK_CHECK(ctx.rt().getRayTracingShaderGroupHandles(dev, pipeline, 0, uint32_t(groups.size()),
                                                       handles.size(), handles.data()));
     const VkDeviceSize total = rayGenSize + missSize + hitSize + base;
-    sbt_ = vk::createBuffer(ctx, total, VK_BUFFER_USAGE_SHADER_BINDING_TABLE_BIT_KHR, vk::MemoryUse::Upload);
+    sbt_ = vk::createBuffer(ctx, total, VK_BUFFER_USAGE_SHADER_BINDING_TABLE_BIT_KHR,
+                            vk::MemoryUse::Upload);
     const VkDeviceAddress start = alignUp(sbt_.address, base);
     auto* bytes = static_cast<uint8_t*>(sbt_.mapped) + (start - sbt_.address);
     uint32_t group = 0;
     auto writeRegion = [&](VkDeviceSize offset, size_t count) {
         for (size_t i = 0; i < count; ++i, ++group)
-            std::memcpy(bytes + offset + i * recordStride, handles.data() + size_t(group) * handleSize, handleSize);
+            std::memcpy(bytes + offset + i * recordStride,
+                        handles.data() + size_t(group) * handleSize, handleSize);
     };
     writeRegion(0, 1);
     writeRegion(rayGenSize, desc.miss.size());

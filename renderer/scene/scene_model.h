@@ -93,8 +93,8 @@ struct Instance {
 struct Camera {
     std::string name;
     bool perspective = true;
-    float yfov = 0.8f; // radians, perspective
-    float aspect = 0.0f; // 0 = use the image's
+    float yfov = 0.8f;              // radians, perspective
+    float aspect = 0.0f;            // 0 = use the image's
     float xmag = 1.0f, ymag = 1.0f; // orthographic half extents
     float znear = 0.01f;
     float zfar = 1000.0f;

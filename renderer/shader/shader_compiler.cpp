@@ -29,7 +29,8 @@ std::string readText(const fs::path& p) {
 }
 
 uint64_t fnv1a(const std::string& s, uint64_t h = 1469598103934665603ull) {
-    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    for (unsigned char c : s)
+        h = (h ^ c) * 1099511628211ull;
     return h;
 }
 
@@ -91,7 +92,8 @@ shaderc::CompileOptions makeOptions(const fs::path& root, const ShaderDefines& d
     o.SetSourceLanguage(shaderc_source_language_glsl);
     o.SetOptimizationLevel(shaderc_optimization_level_performance);
     o.SetWarningsAsErrors();
-    for (const auto& [name, value] : defines) o.AddMacroDefinition(name, value);
+    for (const auto& [name, value] : defines)
+        o.AddMacroDefinition(name, value);
     return o;
 }
 
@@ -114,7 +116,9 @@ Error compileError(const std::string& messages, const std::string& path) {
 
 } // namespace
 
-std::string ShaderCompiler::defaultCacheDir() { return vk::cacheDirectory() + "/spirv"; }
+std::string ShaderCompiler::defaultCacheDir() {
+    return vk::cacheDirectory() + "/spirv";
+}
 
 ShaderCompiler::ShaderCompiler(std::string root, std::string cacheDir)
     : root_(std::move(root)), cacheDir_(std::move(cacheDir)) {
@@ -125,7 +129,8 @@ ShaderCompiler::ShaderCompiler(std::string root, std::string cacheDir)
     }
 }
 
-std::vector<uint32_t> ShaderCompiler::compile(const std::string& path, const ShaderDefines& defines) {
+std::vector<uint32_t> ShaderCompiler::compile(const std::string& path,
+                                              const ShaderDefines& defines) {
     const shaderc_shader_kind kind = stageOf(path);
     const fs::path full = fs::path(root_) / path;
     const std::string source = readText(full);
@@ -134,7 +139,8 @@ std::vector<uint32_t> ShaderCompiler::compile(const std::string& path, const Sha
     shaderc::Compiler compiler;
     // The cache key covers the preprocessed text (all includes and defines
     // expanded), the stage and the option salt.
-    const auto pre = compiler.PreprocessGlsl(source, kind, path.c_str(), makeOptions(root_, defines));
+    const auto pre =
+        compiler.PreprocessGlsl(source, kind, path.c_str(), makeOptions(root_, defines));
     if (pre.GetCompilationStatus() != shaderc_compilation_status_success)
         throw compileError(pre.GetErrorMessage(), path);
     const std::string preprocessed(pre.cbegin(), pre.cend());
@@ -156,7 +162,8 @@ std::vector<uint32_t> ShaderCompiler::compile(const std::string& path, const Sha
         }
     }
 
-    const auto result = compiler.CompileGlslToSpv(source, kind, path.c_str(), makeOptions(root_, defines));
+    const auto result =
+        compiler.CompileGlslToSpv(source, kind, path.c_str(), makeOptions(root_, defines));
     if (result.GetCompilationStatus() != shaderc_compilation_status_success)
         throw compileError(result.GetErrorMessage(), path);
     std::vector<uint32_t> words(result.cbegin(), result.cend());
@@ -166,7 +173,8 @@ std::vector<uint32_t> ShaderCompiler::compile(const std::string& path, const Sha
         const fs::path tmp = cached.string() + ".tmp" + std::to_string(::getpid());
         {
             std::ofstream out(tmp, std::ios::binary);
-            out.write(reinterpret_cast<const char*>(words.data()), std::streamsize(words.size() * 4));
+            out.write(reinterpret_cast<const char*>(words.data()),
+                      std::streamsize(words.size() * 4));
         }
         std::error_code ec;
         fs::rename(tmp, cached, ec);

@@ -22,7 +22,8 @@ class ShaderCompiler {
   public:
     // root: the shaders/ folder (default: the source tree's, for hot reload).
     // cacheDir: SPIR-V cache folder; empty disables the cache.
-    explicit ShaderCompiler(std::string root = NERVA_SHADER_DIR, std::string cacheDir = defaultCacheDir());
+    explicit ShaderCompiler(std::string root = NERVA_SHADER_DIR,
+                            std::string cacheDir = defaultCacheDir());
 
     // Compiles `path` (relative to root; the stage comes from its extension:
     // .rgen .rchit .rahit .rmiss .rint .comp) with the given #defines.

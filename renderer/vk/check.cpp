@@ -9,7 +9,8 @@ namespace nerva::vk {
 const char* resultName(VkResult result) {
     switch (result) {
 #define NERVA_RESULT(r)                                                                            \
-    case r: return #r;
+    case r:                                                                                        \
+        return #r;
         NERVA_RESULT(VK_SUCCESS)
         NERVA_RESULT(VK_NOT_READY)
         NERVA_RESULT(VK_TIMEOUT)
@@ -42,7 +43,8 @@ const char* resultName(VkResult result) {
         NERVA_RESULT(VK_OPERATION_DEFERRED_KHR)
         NERVA_RESULT(VK_OPERATION_NOT_DEFERRED_KHR)
 #undef NERVA_RESULT
-    default: return "VK_RESULT_UNKNOWN";
+    default:
+        return "VK_RESULT_UNKNOWN";
     }
 }
 

@@ -77,11 +77,16 @@ struct FeatureChain {
 
 std::string deviceTypeName(VkPhysicalDeviceType t) {
     switch (t) {
-    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return "integrated GPU";
-    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return "discrete GPU";
-    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return "virtual GPU";
-    case VK_PHYSICAL_DEVICE_TYPE_CPU: return "CPU";
-    default: return "other";
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+        return "integrated GPU";
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+        return "discrete GPU";
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+        return "virtual GPU";
+    case VK_PHYSICAL_DEVICE_TYPE_CPU:
+        return "CPU";
+    default:
+        return "other";
     }
 }
 
@@ -134,8 +139,9 @@ bool layerAvailable(const char* name) {
     vkEnumerateInstanceLayerProperties(&count, nullptr);
     std::vector<VkLayerProperties> layers(count);
     vkEnumerateInstanceLayerProperties(&count, layers.data());
-    return std::any_of(layers.begin(), layers.end(),
-                       [&](const VkLayerProperties& l) { return std::strcmp(l.layerName, name) == 0; });
+    return std::any_of(layers.begin(), layers.end(), [&](const VkLayerProperties& l) {
+        return std::strcmp(l.layerName, name) == 0;
+    });
 }
 
 VkInstance createBareInstance(const std::vector<const char*>& layers,
@@ -163,7 +169,7 @@ VkInstance createBareInstance(const std::vector<const char*>& layers,
 
 void RtFunctions::load(VkDevice device) {
 #define NERVA_LOAD(member, name)                                                                   \
-    member = reinterpret_cast<PFN_##name>(vkGetDeviceProcAddr(device, #name));                    \
+    member = reinterpret_cast<PFN_##name>(vkGetDeviceProcAddr(device, #name));                     \
     if (!member) throw Error("Vulkan: device has no entry point " #name);
     NERVA_LOAD(createAccelerationStructure, vkCreateAccelerationStructureKHR)
     NERVA_LOAD(destroyAccelerationStructure, vkDestroyAccelerationStructureKHR)
@@ -180,17 +186,22 @@ std::vector<DeviceReport> listDevices() {
     VkInstance instance = createBareInstance({}, {}, nullptr);
     std::vector<DeviceReport> reports;
     const auto devices = physicalDevices(instance);
-    for (uint32_t i = 0; i < devices.size(); ++i) reports.push_back(inspect(devices[i], i));
+    for (uint32_t i = 0; i < devices.size(); ++i)
+        reports.push_back(inspect(devices[i], i));
     vkDestroyInstance(instance, nullptr);
     return reports;
 }
 
 std::string cacheDirectory() {
     std::filesystem::path dir;
-    if (const char* v = std::getenv("NERVA_CACHE_DIR"); v && *v) dir = v;
-    else if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) dir = std::filesystem::path(x) / "nerva";
-    else if (const char* h = std::getenv("HOME"); h && *h) dir = std::filesystem::path(h) / ".cache/nerva";
-    else dir = std::filesystem::temp_directory_path() / "nerva-cache";
+    if (const char* v = std::getenv("NERVA_CACHE_DIR"); v && *v)
+        dir = v;
+    else if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x)
+        dir = std::filesystem::path(x) / "nerva";
+    else if (const char* h = std::getenv("HOME"); h && *h)
+        dir = std::filesystem::path(h) / ".cache/nerva";
+    else
+        dir = std::filesystem::temp_directory_path() / "nerva-cache";
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     return dir.string();
@@ -212,7 +223,9 @@ Context::Context(const ContextOptions& options) {
     }
 }
 
-Context::~Context() { destroy(); }
+Context::~Context() {
+    destroy();
+}
 
 void Context::destroy() {
     if (device_) {
@@ -253,7 +266,8 @@ VkBool32 Context::onDebugMessage(VkDebugUtilsMessageSeverityFlagBitsEXT severity
 void Context::createInstance(const ContextOptions& options) {
     std::vector<const char*> layers;
     std::vector<const char*> extensions;
-    for (const std::string& e : options.instanceExtensions) extensions.push_back(e.c_str());
+    for (const std::string& e : options.instanceExtensions)
+        extensions.push_back(e.c_str());
     VkDebugUtilsMessengerCreateInfoEXT messengerInfo{
         VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
     if (validation_) {
@@ -276,7 +290,8 @@ void Context::createInstance(const ContextOptions& options) {
     if (validation_) {
         auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
             vkGetInstanceProcAddr(instance_, "vkCreateDebugUtilsMessengerEXT"));
-        if (!create) throw Error("Vulkan: VK_EXT_debug_utils has no vkCreateDebugUtilsMessengerEXT");
+        if (!create)
+            throw Error("Vulkan: VK_EXT_debug_utils has no vkCreateDebugUtilsMessengerEXT");
         VK_CHECK(create(instance_, &messengerInfo, nullptr, &messenger_));
     }
 }
@@ -285,11 +300,13 @@ void Context::pickDevice(const ContextOptions& options) {
     const auto devices = physicalDevices(instance_);
     if (devices.empty()) throw Error("Vulkan: no physical device found (is a driver installed?)");
     std::vector<DeviceReport> reports;
-    for (uint32_t i = 0; i < devices.size(); ++i) reports.push_back(inspect(devices[i], i));
+    for (uint32_t i = 0; i < devices.size(); ++i)
+        reports.push_back(inspect(devices[i], i));
 
     auto describeMissing = [](const DeviceReport& r) {
         std::string s;
-        for (const std::string& m : r.missing) s += (s.empty() ? "" : ", ") + m;
+        for (const std::string& m : r.missing)
+            s += (s.empty() ? "" : ", ") + m;
         return "device " + std::to_string(r.index) + " '" + r.name + "' lacks " + s;
     };
     int chosen = -1;
@@ -320,7 +337,8 @@ void Context::pickDevice(const ContextOptions& options) {
         }
         if (best < 0) {
             std::string all;
-            for (const DeviceReport& r : reports) all += (all.empty() ? "" : "; ") + describeMissing(r);
+            for (const DeviceReport& r : reports)
+                all += (all.empty() ? "" : "; ") + describeMissing(r);
             throw Error("Vulkan: no device supports ray-tracing pipelines: " + all);
         }
         chosen = best;
@@ -374,8 +392,8 @@ void Context::createDevice(const ContextOptions& options) {
     vkGetPhysicalDeviceProperties2(physical_, &props2);
 
     VkCommandPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
-    poolInfo.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT |
-                     VK_COMMAND_POOL_CREATE_TRANSIENT_BIT;
+    poolInfo.flags =
+        VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT | VK_COMMAND_POOL_CREATE_TRANSIENT_BIT;
     poolInfo.queueFamilyIndex = queueFamily_;
     VK_CHECK(vkCreateCommandPool(device_, &poolInfo, nullptr, &commandPool_));
 }
@@ -403,7 +421,8 @@ void Context::createPipelineCache() {
 void Context::savePipelineCache() const {
     if (!pipelineCache_ || pipelineCachePath_.empty()) return;
     size_t size = 0;
-    if (vkGetPipelineCacheData(device_, pipelineCache_, &size, nullptr) != VK_SUCCESS || !size) return;
+    if (vkGetPipelineCacheData(device_, pipelineCache_, &size, nullptr) != VK_SUCCESS || !size)
+        return;
     std::vector<char> data(size);
     if (vkGetPipelineCacheData(device_, pipelineCache_, &size, data.data()) != VK_SUCCESS) return;
     // Temp file + rename: concurrent test processes never see a torn cache.
@@ -420,7 +439,8 @@ void Context::savePipelineCache() const {
 
 uint32_t Context::findMemoryType(uint32_t typeBits, VkMemoryPropertyFlags required) const {
     for (uint32_t i = 0; i < memProps_.memoryTypeCount; ++i)
-        if ((typeBits & (1u << i)) && (memProps_.memoryTypes[i].propertyFlags & required) == required)
+        if ((typeBits & (1u << i)) &&
+            (memProps_.memoryTypes[i].propertyFlags & required) == required)
             return i;
     throw Error("Vulkan: no memory type with the required properties on '" + report_.name + "'");
 }

@@ -25,7 +25,8 @@ Handle<VkDeviceMemory> allocate(const Context& ctx, const VkMemoryRequirements& 
 
 } // namespace
 
-Buffer createBuffer(const Context& ctx, VkDeviceSize size, VkBufferUsageFlags usage, MemoryUse use) {
+Buffer createBuffer(const Context& ctx, VkDeviceSize size, VkBufferUsageFlags usage,
+                    MemoryUse use) {
     Buffer b;
     b.size = std::max<VkDeviceSize>(size, 16);
     VkBufferCreateInfo ci{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
@@ -46,7 +47,8 @@ Buffer createBuffer(const Context& ctx, VkDeviceSize size, VkBufferUsageFlags us
         props = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
     b.memory = allocate(ctx, req, props, true);
     VK_CHECK(vkBindBufferMemory(ctx.device(), buffer, b.memory, 0));
-    if (use != MemoryUse::Device) VK_CHECK(vkMapMemory(ctx.device(), b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped));
+    if (use != MemoryUse::Device)
+        VK_CHECK(vkMapMemory(ctx.device(), b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped));
 
     VkBufferDeviceAddressInfo ai{VK_STRUCTURE_TYPE_BUFFER_DEVICE_ADDRESS_INFO};
     ai.buffer = buffer;
@@ -57,8 +59,10 @@ Buffer createBuffer(const Context& ctx, VkDeviceSize size, VkBufferUsageFlags us
 Buffer createBufferWithData(const Context& ctx, const void* data, VkDeviceSize size,
                             VkBufferUsageFlags usage) {
     Buffer staging = createBuffer(ctx, size, 0, MemoryUse::Upload);
-    if (size) std::memcpy(staging.mapped, data, size_t(size));
-    else std::memset(staging.mapped, 0, size_t(staging.size));
+    if (size)
+        std::memcpy(staging.mapped, data, size_t(size));
+    else
+        std::memset(staging.mapped, 0, size_t(staging.size));
     Buffer b = createBuffer(ctx, size, usage, MemoryUse::Device);
     ctx.submitAndWait([&](VkCommandBuffer cmd) {
         VkBufferCopy region{0, 0, staging.size};

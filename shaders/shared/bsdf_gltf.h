@@ -29,8 +29,12 @@ struct GltfBsdf {
 
 NERVA_CONST float kMinGgxAlpha = 1e-3f;
 
-NERVA_FN float gltfAlpha(GltfBsdf m) { return max(m.roughness * m.roughness, kMinGgxAlpha); }
-NERVA_FN vec3 gltfF0(GltfBsdf m) { return mix(vec3(0.04f), m.baseColor, m.metallic); }
+NERVA_FN float gltfAlpha(GltfBsdf m) {
+    return max(m.roughness * m.roughness, kMinGgxAlpha);
+}
+NERVA_FN vec3 gltfF0(GltfBsdf m) {
+    return mix(vec3(0.04f), m.baseColor, m.metallic);
+}
 NERVA_FN vec3 schlick(vec3 f0, float cosTheta) {
     float k = pow(1.0f - saturate(cosTheta), 5.0f);
     return f0 + (vec3(1.0f) - f0) * k;
@@ -67,8 +71,8 @@ NERVA_FN float gltfPdf(GltfBsdf m, vec3 wo, vec3 wi) {
 
 struct BsdfSample {
     vec3 wi;
-    float pdf;    // 0 = no valid sample
-    vec3 weight;  // eval / pdf
+    float pdf;   // 0 = no valid sample
+    vec3 weight; // eval / pdf
 };
 
 // u.x chooses the lobe, u.yz drive it.

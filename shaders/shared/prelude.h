@@ -46,8 +46,12 @@ using glm::sin;
 using glm::sqrt;
 using glm::step;
 using glm::tan;
-inline float atan2(float y, float x) { return std::atan2(y, x); }
-inline uint floatBitsToUint(float f) { return glm::floatBitsToUint(f); }
+inline float atan2(float y, float x) {
+    return std::atan2(y, x);
+}
+inline uint floatBitsToUint(float f) {
+    return glm::floatBitsToUint(f);
+}
 } // namespace nerva::shared
 #define NERVA_FN inline
 #define NERVA_INOUT(T) T&
@@ -70,9 +74,15 @@ NERVA_CONST float kPi = 3.14159265358979323846;
 NERVA_CONST float kInvPi = 0.31830988618379067154;
 NERVA_CONST float kTwoPi = 6.28318530717958647692;
 
-NERVA_FN float saturate(float x) { return clamp(x, 0.0f, 1.0f); }
-NERVA_FN float sqr(float x) { return x * x; }
-NERVA_FN float luminance(vec3 c) { return dot(c, vec3(0.2126f, 0.7152f, 0.0722f)); }
+NERVA_FN float saturate(float x) {
+    return clamp(x, 0.0f, 1.0f);
+}
+NERVA_FN float sqr(float x) {
+    return x * x;
+}
+NERVA_FN float luminance(vec3 c) {
+    return dot(c, vec3(0.2126f, 0.7152f, 0.0722f));
+}
 NERVA_SHARED_END
 
 #endif

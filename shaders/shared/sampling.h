@@ -39,15 +39,21 @@ NERVA_FN Frame frameFromNormalTangent(vec3 n, vec3 t, float handedness) {
     return f;
 }
 
-NERVA_FN vec3 toLocal(Frame f, vec3 v) { return vec3(dot(v, f.t), dot(v, f.b), dot(v, f.n)); }
-NERVA_FN vec3 toWorld(Frame f, vec3 v) { return f.t * v.x + f.b * v.y + f.n * v.z; }
+NERVA_FN vec3 toLocal(Frame f, vec3 v) {
+    return vec3(dot(v, f.t), dot(v, f.b), dot(v, f.n));
+}
+NERVA_FN vec3 toWorld(Frame f, vec3 v) {
+    return f.t * v.x + f.b * v.y + f.n * v.z;
+}
 
 NERVA_FN vec3 sampleCosineHemisphere(vec2 u) {
     float r = sqrt(u.x);
     float phi = kTwoPi * u.y;
     return vec3(r * cos(phi), r * sin(phi), sqrt(max(0.0f, 1.0f - u.x)));
 }
-NERVA_FN float pdfCosineHemisphere(float cosTheta) { return max(cosTheta, 0.0f) * kInvPi; }
+NERVA_FN float pdfCosineHemisphere(float cosTheta) {
+    return max(cosTheta, 0.0f) * kInvPi;
+}
 
 // Isotropic GGX normal distribution D(h) for alpha = roughness^2.
 NERVA_FN float ggxD(float cosThetaH, float alpha) {
@@ -63,7 +69,9 @@ NERVA_FN float ggxLambda(float cosTheta, float alpha) {
     float tan2 = max(1.0f - c2, 0.0f) / max(c2, 1e-12f);
     return 0.5f * (-1.0f + sqrt(1.0f + alpha * alpha * tan2));
 }
-NERVA_FN float ggxG1(float cosTheta, float alpha) { return 1.0f / (1.0f + ggxLambda(cosTheta, alpha)); }
+NERVA_FN float ggxG1(float cosTheta, float alpha) {
+    return 1.0f / (1.0f + ggxLambda(cosTheta, alpha));
+}
 NERVA_FN float ggxG2(float cosO, float cosI, float alpha) {
     return 1.0f / (1.0f + ggxLambda(cosO, alpha) + ggxLambda(cosI, alpha));
 }

@@ -29,7 +29,7 @@ NERVA_CONST uint kSlotCount = 5;
 // A texture slot: uv' = (dot(row0, (u,v,1)), dot(row1, (u,v,1))).
 struct GpuTextureSlot {
     int textureIndex; // into the bindless array, -1 = none
-    uint texCoord; // 0 or 1
+    uint texCoord;    // 0 or 1
     vec3 row0;
     vec3 row1;
 };

@@ -43,8 +43,10 @@ TEST(VkCheck, ReportsCallFileLineAndResultName) {
 
 TEST_F(ContextTest, BuffersRoundTripThroughTheDevice) {
     std::vector<uint32_t> data(1000);
-    for (uint32_t i = 0; i < data.size(); ++i) data[i] = i * 2654435761u;
-    vk::Buffer dev = vk::createBufferWithData(ctx(), data.data(), data.size() * 4, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT);
+    for (uint32_t i = 0; i < data.size(); ++i)
+        data[i] = i * 2654435761u;
+    vk::Buffer dev = vk::createBufferWithData(ctx(), data.data(), data.size() * 4,
+                                              VK_BUFFER_USAGE_STORAGE_BUFFER_BIT);
     EXPECT_NE(dev.address, 0u);
     vk::Buffer back = vk::createBuffer(ctx(), data.size() * 4, 0, vk::MemoryUse::Readback);
     ctx().submitAndWait([&](VkCommandBuffer cmd) {

@@ -17,7 +17,8 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path tempDir(const std::string& name) {
-    fs::path d = fs::temp_directory_path() / ("nerva-test-" + name + "-" + std::to_string(::getpid()));
+    fs::path d =
+        fs::temp_directory_path() / ("nerva-test-" + name + "-" + std::to_string(::getpid()));
     fs::remove_all(d);
     fs::create_directories(d);
     return d;
@@ -46,12 +47,14 @@ TEST(Shaders, EveryShaderFileIsPartOfAPipeline) {
     const pt::RtPipelineDesc d = pt::PathTracer::pipelineDesc(VK_NULL_HANDLE);
     std::set<std::string> used = {d.rayGen};
     used.insert(d.miss.begin(), d.miss.end());
-    for (const auto& h : d.hitGroups) used.insert({h.closestHit, h.anyHit});
+    for (const auto& h : d.hitGroups)
+        used.insert({h.closestHit, h.anyHit});
     const std::set<std::string> stages = {".rgen", ".rchit", ".rahit", ".rmiss", ".rint", ".comp"};
     for (const auto& e : fs::recursive_directory_iterator(NERVA_SHADER_DIR)) {
         if (!stages.count(e.path().extension().string())) continue;
         const std::string rel = fs::relative(e.path(), NERVA_SHADER_DIR).string();
-        if (rel.rfind("tests/", 0) == 0) continue; // compute kernels of tests compile in their tests
+        if (rel.rfind("tests/", 0) == 0)
+            continue; // compute kernels of tests compile in their tests
         EXPECT_TRUE(used.count(rel)) << rel << " is not compiled by any pipeline description";
     }
 }

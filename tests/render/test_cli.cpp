@@ -47,7 +47,8 @@ std::string readAll(const fs::path& p) {
 
 RunResult runCli(const std::string& args) {
     const fs::path out = scratch() / "stdout.txt", err = scratch() / "stderr.txt";
-    const std::string cmd = std::string(NERVA_CLI) + " " + args + " >" + out.string() + " 2>" + err.string();
+    const std::string cmd =
+        std::string(NERVA_CLI) + " " + args + " >" + out.string() + " 2>" + err.string();
     const int status = std::system(cmd.c_str());
     RunResult r;
     r.signaled = WIFSIGNALED(status);
@@ -88,7 +89,8 @@ std::string triangleGltf(const std::string& bufferUri, const std::string& extra 
     j << R"({"asset":{"version":"2.0"},"scene":0,"scenes":[{"nodes":[0,1]}],)"
       << R"("nodes":[{"mesh":0},{"camera":0,"name":"main","translation":[0.3,0.3,2]}],)"
       << R"("cameras":[{"type":"perspective","perspective":{"yfov":0.8,"znear":0.01}}],)"
-      << R"("meshes":[{"primitives":[{"attributes":{"POSITION":0},"indices":1)" << material << "}]}],"
+      << R"("meshes":[{"primitives":[{"attributes":{"POSITION":0},"indices":1)" << material
+      << "}]}],"
       << R"("accessors":[{"bufferView":0,"componentType":5126,"count":3,"type":"VEC3","min":[0,0,0],"max":[1,1,0]},)"
       << R"({"bufferView":1,"componentType":5123,"count":3,"type":"SCALAR"}],)"
       << R"("bufferViews":[{"buffer":0,"byteOffset":0,"byteLength":36},{"buffer":0,"byteOffset":36,"byteLength":6}],)"
@@ -102,10 +104,13 @@ fs::path write(const std::string& name, const std::string& text) {
     return p;
 }
 
-std::string dataUri(const std::vector<uint8_t>& b) { return "data:application/octet-stream;base64," + base64(b); }
+std::string dataUri(const std::vector<uint8_t>& b) {
+    return "data:application/octet-stream;base64," + base64(b);
+}
 
 // Asserts the contract for bad input.
-void expectCleanFailure(const fs::path& scene, const std::string& phrase, const std::string& extraArgs = "") {
+void expectCleanFailure(const fs::path& scene, const std::string& phrase,
+                        const std::string& extraArgs = "") {
     const fs::path out = scratch() / "out.png";
     fs::remove(out);
     const RunResult r = runCli("render " + scene.string() + " -o " + out.string() +
@@ -114,13 +119,17 @@ void expectCleanFailure(const fs::path& scene, const std::string& phrase, const 
     EXPECT_EQ(r.exitCode, 2) << r.err;
     EXPECT_FALSE(fs::exists(out)) << "partial output written";
     std::string err = r.err;
-    while (!err.empty() && err.back() == '\n') err.pop_back();
+    while (!err.empty() && err.back() == '\n')
+        err.pop_back();
     EXPECT_EQ(err.find('\n'), std::string::npos) << "not one line:\n" << r.err;
-    EXPECT_NE(err.find(scene.filename().string()), std::string::npos) << "file not named: " << r.err;
+    EXPECT_NE(err.find(scene.filename().string()), std::string::npos)
+        << "file not named: " << r.err;
     EXPECT_NE(err.find(phrase), std::string::npos) << "expected '" << phrase << "' in: " << r.err;
 }
 
-TEST(CliBadInput, MalformedJson) { expectCleanFailure(write("malformed.gltf", "{\"asset\": {"), "JSON"); }
+TEST(CliBadInput, MalformedJson) {
+    expectCleanFailure(write("malformed.gltf", "{\"asset\": {"), "JSON");
+}
 
 TEST(CliBadInput, TruncatedGlb) {
     const std::string json = triangleGltf("");
@@ -139,26 +148,33 @@ TEST(CliBadInput, MissingBufferFile) {
 }
 
 TEST(CliBadInput, MissingTextureFile) {
-    const std::string extra = R"(,"materials":[{"pbrMetallicRoughness":{"baseColorTexture":{"index":0}}}],)"
-                              R"("textures":[{"source":0}],"images":[{"uri":"no-such-texture.png"}])";
-    expectCleanFailure(write("missing-texture.gltf", triangleGltf(dataUri(triangleBuffer()), extra, R"(,"material":0)")),
+    const std::string extra =
+        R"(,"materials":[{"pbrMetallicRoughness":{"baseColorTexture":{"index":0}}}],)"
+        R"("textures":[{"source":0}],"images":[{"uri":"no-such-texture.png"}])";
+    expectCleanFailure(write("missing-texture.gltf",
+                             triangleGltf(dataUri(triangleBuffer()), extra, R"(,"material":0)")),
                        "no-such-texture.png");
 }
 
 TEST(CliBadInput, OutOfRangeIndex) {
-    expectCleanFailure(write("bad-index.gltf", triangleGltf(dataUri(triangleBuffer(0.0f, 7)))), "range");
+    expectCleanFailure(write("bad-index.gltf", triangleGltf(dataUri(triangleBuffer(0.0f, 7)))),
+                       "range");
 }
 
 TEST(CliBadInput, NanAndInfVertices) {
-    expectCleanFailure(write("nan.gltf", triangleGltf(dataUri(triangleBuffer(std::nanf(""))))), "NaN");
+    expectCleanFailure(write("nan.gltf", triangleGltf(dataUri(triangleBuffer(std::nanf(""))))),
+                       "NaN");
     expectCleanFailure(write("inf.gltf", triangleGltf(dataUri(triangleBuffer(INFINITY)))), "Inf");
 }
 
 TEST(CliBadInput, UnknownCamera) {
-    expectCleanFailure(write("camera.gltf", triangleGltf(dataUri(triangleBuffer()))), "nope", "--camera nope");
+    expectCleanFailure(write("camera.gltf", triangleGltf(dataUri(triangleBuffer()))), "nope",
+                       "--camera nope");
 }
 
-TEST(CliBadInput, MissingSceneFile) { expectCleanFailure(scratch() / "does-not-exist.gltf", "does-not-exist.gltf"); }
+TEST(CliBadInput, MissingSceneFile) {
+    expectCleanFailure(scratch() / "does-not-exist.gltf", "does-not-exist.gltf");
+}
 
 TEST(CliRender, SameSeedSameBytes) {
     const fs::path demo = kSource / "assets" / "scenes" / "demo" / "demo.gltf";
@@ -172,14 +188,17 @@ TEST(CliRender, SameSeedSameBytes) {
     EXPECT_NE(ra.out.find("Mrays/s"), std::string::npos) << ra.out;
     const fs::path c = scratch() / "c.png";
     ASSERT_EQ(runCli("render " + demo.string() + " -o " + c.string() +
-                     " --size 48x48 --spp 2 --seed 8 --quiet --camera main").exitCode, 0);
+                     " --size 48x48 --spp 2 --seed 8 --quiet --camera main")
+                  .exitCode,
+              0);
     EXPECT_NE(readAll(a), readAll(c)) << "another seed should give other noise";
 }
 
 TEST(CliRender, WritesExr) {
     const fs::path demo = kSource / "assets" / "scenes" / "demo" / "demo.gltf";
     const fs::path e = scratch() / "d.exr";
-    const RunResult r = runCli("render " + demo.string() + " -o " + e.string() + " --size 16x16 --spp 1 --quiet");
+    const RunResult r =
+        runCli("render " + demo.string() + " -o " + e.string() + " --size 16x16 --spp 1 --quiet");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_GT(fs::file_size(e), 16u * 16u * 4u);
 }

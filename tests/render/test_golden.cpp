@@ -37,7 +37,9 @@ struct Golden {
 };
 
 // gtest prints parameters in test names and logs: the name is enough.
-void PrintTo(const Golden& g, std::ostream* os) { *os << g.name; }
+void PrintTo(const Golden& g, std::ostream* os) {
+    *os << g.name;
+}
 
 std::vector<Golden> loadGoldens() {
     std::ifstream in(kGoldenDir / "goldens.json");
@@ -79,7 +81,8 @@ TEST_P(GoldenTest, MatchesReference) {
     s.spp = g.spp;
     s.seed = g.seed;
     s.maxBounces = g.maxBounces;
-    s.camera = g.camera.empty() ? model.cameras.at(0) : model.cameras.at(scene::findCamera(model, g.camera));
+    s.camera = g.camera.empty() ? model.cameras.at(0)
+                                : model.cameras.at(scene::findCamera(model, g.camera));
     const ImageRGBA32F display = toDisplay(tracer.render(gpuScene, s));
 
     const fs::path reference = kGoldenDir / (g.name + ".png");
@@ -87,7 +90,8 @@ TEST_P(GoldenTest, MatchesReference) {
         writeDisplayImage(reference.string(), display);
         GTEST_SKIP() << "wrote " << reference;
     }
-    ASSERT_TRUE(fs::exists(reference)) << reference << " is missing: run tools/scripts/update-goldens.sh";
+    ASSERT_TRUE(fs::exists(reference))
+        << reference << " is missing: run tools/scripts/update-goldens.sh";
     // Compare what the PNG would hold: quantise the test image the same way.
     const fs::path outDir = fs::path(NERVA_BUILD_DIR_FOR_TESTS) / "golden-output";
     fs::create_directories(outDir);
@@ -103,7 +107,8 @@ TEST_P(GoldenTest, MatchesReference) {
     RecordProperty("psnr", std::to_string(p));
     const bool ok = flip.mean <= g.maxFlip && p >= g.minPsnr && off <= g.maxPixelFraction;
     if (!ok) {
-        fs::copy_file(reference, outDir / (g.name + ".ref.png"), fs::copy_options::overwrite_existing);
+        fs::copy_file(reference, outDir / (g.name + ".ref.png"),
+                      fs::copy_options::overwrite_existing);
         writeFlipErrorMap((outDir / (g.name + ".flip.png")).string(), flip);
     } else {
         fs::remove(testPng);
@@ -111,7 +116,7 @@ TEST_P(GoldenTest, MatchesReference) {
     EXPECT_LE(flip.mean, g.maxFlip) << g.name << ": FLIP; images in " << outDir;
     EXPECT_GE(p, g.minPsnr) << g.name << ": PSNR; images in " << outDir;
     EXPECT_LE(off, g.maxPixelFraction) << g.name << ": share of pixels off by more than "
-                                        << g.pixelTolerance << "; images in " << outDir;
+                                       << g.pixelTolerance << "; images in " << outDir;
 }
 
 INSTANTIATE_TEST_SUITE_P(Goldens, GoldenTest, ::testing::ValuesIn(loadGoldens()),
@@ -122,7 +127,8 @@ TEST(GoldenConfig, ListsAtLeastTheDemoAndThreeFocusedScenes) {
     const auto goldens = loadGoldens();
     EXPECT_GE(goldens.size(), 4u);
     bool demo = false;
-    for (const Golden& g : goldens) demo = demo || g.scene.find("demo") != std::string::npos;
+    for (const Golden& g : goldens)
+        demo = demo || g.scene.find("demo") != std::string::npos;
     EXPECT_TRUE(demo);
 }
 

@@ -16,8 +16,12 @@ struct Params {
     vec3 base;
 };
 const Params kCases[] = {
-    {0.05f, 0.0f, vec3(0.8f, 0.2f, 0.2f)}, {0.3f, 0.0f, vec3(0.5f)}, {0.7f, 1.0f, vec3(1.0f, 0.8f, 0.4f)},
-    {1.0f, 0.0f, vec3(0.9f)},              {0.2f, 1.0f, vec3(0.9f)}, {0.5f, 0.5f, vec3(0.3f, 0.6f, 0.9f)},
+    {0.05f, 0.0f, vec3(0.8f, 0.2f, 0.2f)},
+    {0.3f, 0.0f, vec3(0.5f)},
+    {0.7f, 1.0f, vec3(1.0f, 0.8f, 0.4f)},
+    {1.0f, 0.0f, vec3(0.9f)},
+    {0.2f, 1.0f, vec3(0.9f)},
+    {0.5f, 0.5f, vec3(0.3f, 0.6f, 0.9f)},
 };
 
 GltfBsdf make(const Params& p) {
@@ -43,7 +47,8 @@ TEST(GltfBsdf, SampleWeightEqualsEvalOverPdf) {
             if (s.pdf <= 0.0f) continue;
             EXPECT_NEAR(s.pdf, gltfPdf(m, wo, s.wi), 1e-3f * s.pdf);
             const vec3 expected = gltfEval(m, wo, s.wi) / s.pdf;
-            for (int c = 0; c < 3; ++c) EXPECT_NEAR(s.weight[c], expected[c], 1e-4f * (1.0f + expected[c]));
+            for (int c = 0; c < 3; ++c)
+                EXPECT_NEAR(s.weight[c], expected[c], 1e-4f * (1.0f + expected[c]));
         }
     }
 }
@@ -82,7 +87,8 @@ TEST(GltfBsdf, EvalIsReciprocal) {
             // eval returns f*cos(wi): divide the cosines out before comparing f.
             const vec3 fab = gltfEval(m, a, b) / b.z;
             const vec3 fba = gltfEval(m, b, a) / a.z;
-            for (int c = 0; c < 3; ++c) EXPECT_NEAR(fab[c], fba[c], 1e-4f * (1.0f + fab[c]));
+            for (int c = 0; c < 3; ++c)
+                EXPECT_NEAR(fab[c], fba[c], 1e-4f * (1.0f + fab[c]));
         }
     }
 }
@@ -98,7 +104,8 @@ TEST(GltfBsdf, DirectionalAlbedoStaysBelowOne) {
             double sum = 0.0;
             const int n = 20000;
             for (int i = 0; i < n; ++i) {
-                const BsdfSample s = gltfSample(m, wo, vec3(rngNext(rng), rngNext(rng), rngNext(rng)));
+                const BsdfSample s =
+                    gltfSample(m, wo, vec3(rngNext(rng), rngNext(rng), rngNext(rng)));
                 sum += s.weight.x;
             }
             EXPECT_LE(sum / n, 1.02) << "roughness " << p.roughness << " metallic " << p.metallic;
@@ -122,7 +129,8 @@ TEST(Rng, IsUniformAndDeterministic) {
         ASSERT_LT(x, 1.0f);
         ++bins[int(x * 10)];
     }
-    for (int c : bins) EXPECT_NEAR(c, 10000, 500);
+    for (int c : bins)
+        EXPECT_NEAR(c, 10000, 500);
     EXPECT_NE(rngSeed(1, 2, 3), rngSeed(1, 2, 4));
 }
 
@@ -147,7 +155,8 @@ TEST(GltfBsdf, PdfIntegralMatchesFractionOfValidSamples) {
         double sum = 0.0;
         for (int i = 0; i < q; ++i)
             for (int j = 0; j < q; ++j)
-                sum += gltfPdf(m, wo, directionAt((i + 0.5f) / q, kTwoPi * (j + 0.5f) / q)) * (kTwoPi / q / q);
+                sum += gltfPdf(m, wo, directionAt((i + 0.5f) / q, kTwoPi * (j + 0.5f) / q)) *
+                       (kTwoPi / q / q);
         EXPECT_NEAR(sum, double(valid) / n, 0.01) << "roughness " << p.roughness;
     }
 }

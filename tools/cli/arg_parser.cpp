@@ -44,15 +44,16 @@ std::string ArgParser::get(const std::string& name, const std::string& fallback)
     return it == values_.end() ? fallback : it->second;
 }
 
-uint32_t ArgParser::getUint(const std::string& name, uint32_t fallback, uint32_t min, uint32_t max) const {
+uint32_t ArgParser::getUint(const std::string& name, uint32_t fallback, uint32_t min,
+                            uint32_t max) const {
     if (!has(name)) return fallback;
     const std::string v = get(name);
     char* end = nullptr;
     errno = 0;
     const unsigned long long x = std::strtoull(v.c_str(), &end, 10);
     if (v.empty() || *end || errno || v[0] == '-' || x < min || x > max)
-        throw bad(name, "expects a whole number in [" + std::to_string(min) + ", " + std::to_string(max) +
-                            "], got '" + v + "'");
+        throw bad(name, "expects a whole number in [" + std::to_string(min) + ", " +
+                            std::to_string(max) + "], got '" + v + "'");
     return uint32_t(x);
 }
 
@@ -61,7 +62,8 @@ float ArgParser::getFloat(const std::string& name, float fallback) const {
     const std::string v = get(name);
     char* end = nullptr;
     const float x = std::strtof(v.c_str(), &end);
-    if (v.empty() || *end || !std::isfinite(x)) throw bad(name, "expects a number, got '" + v + "'");
+    if (v.empty() || *end || !std::isfinite(x))
+        throw bad(name, "expects a number, got '" + v + "'");
     return x;
 }
 

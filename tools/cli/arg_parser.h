@@ -17,8 +17,8 @@ namespace nerva::cli {
 class ArgParser {
   public:
     // valued: options that take a value; flags: options that do not.
-    ArgParser(std::string command, const std::vector<std::string>& args, std::set<std::string> valued,
-              std::set<std::string> flags);
+    ArgParser(std::string command, const std::vector<std::string>& args,
+              std::set<std::string> valued, std::set<std::string> flags);
 
     const std::vector<std::string>& positional() const { return positional_; }
     bool has(const std::string& name) const { return values_.count(name) > 0; }

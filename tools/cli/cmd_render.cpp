@@ -26,7 +26,8 @@ constexpr const char* kUsage =
     "  --spp N               samples per pixel (default 16)\n"
     "  --seed S              random seed (default 0); same seed, same image\n"
     "  --max-bounces B       path segments after the camera ray (default 4)\n"
-    "  --camera NAME|INDEX   a camera of the scene (default: the first, else one framing the scene)\n"
+    "  --camera NAME|INDEX   a camera of the scene (default: the first, else one framing the "
+    "scene)\n"
     "  --look-from X,Y,Z --look-at X,Y,Z [--up X,Y,Z] [--fov DEGREES]\n"
     "                        camera override (vertical field of view, default 45)\n"
     "  --env sky|constant    environment (default sky); --env-color R,G,B --env-intensity K\n"
@@ -37,22 +38,27 @@ constexpr const char* kUsage =
 
 scene::Camera chooseCamera(const scene::Scene& s, const ArgParser& args, uint32_t w, uint32_t h) {
     scene::Camera cam;
-    if (args.has("--camera")) cam = s.cameras[scene::findCamera(s, args.get("--camera"))];
-    else if (!s.cameras.empty()) cam = s.cameras[0];
-    else cam = scene::defaultCamera(s, float(w) / float(h));
+    if (args.has("--camera"))
+        cam = s.cameras[scene::findCamera(s, args.get("--camera"))];
+    else if (!s.cameras.empty())
+        cam = s.cameras[0];
+    else
+        cam = scene::defaultCamera(s, float(w) / float(h));
     if (args.has("--look-from") || args.has("--look-at")) {
         const glm::vec3 from = args.getVec3("--look-from", glm::vec3(cam.toWorld[3]));
         const glm::vec3 at = args.getVec3("--look-at", from - glm::vec3(cam.toWorld[2]));
         const glm::vec3 up = args.getVec3("--up", glm::vec3(0, 1, 0));
         if (glm::length(at - from) < 1e-6f || glm::length(glm::cross(at - from, up)) < 1e-6f)
-            throw Error("render: --look-from, --look-at and --up must span a view (they are parallel)");
+            throw Error(
+                "render: --look-from, --look-at and --up must span a view (they are parallel)");
         cam.toWorld = glm::inverse(glm::lookAt(from, at, up));
         cam.perspective = true;
         cam.name = "override";
     }
     if (args.has("--fov")) {
         const float fov = args.getFloat("--fov", 45.0f);
-        if (!(fov > 0.1f && fov < 179.0f)) throw Error("render: --fov must be in (0.1, 179) degrees");
+        if (!(fov > 0.1f && fov < 179.0f))
+            throw Error("render: --fov must be in (0.1, 179) degrees");
         cam.yfov = glm::radians(fov);
         cam.perspective = true;
     } else if (cam.name == "override") {
@@ -65,9 +71,9 @@ scene::Camera chooseCamera(const scene::Scene& s, const ArgParser& args, uint32_
 
 int cmdRender(const Args& argv) {
     const ArgParser args("render", argv,
-                         {"-o", "--output", "--size", "--spp", "--seed", "--max-bounces", "--camera",
-                          "--look-from", "--look-at", "--up", "--fov", "--env", "--env-color",
-                          "--env-intensity", "--exposure", "--device"},
+                         {"-o", "--output", "--size", "--spp", "--seed", "--max-bounces",
+                          "--camera", "--look-from", "--look-at", "--up", "--fov", "--env",
+                          "--env-color", "--env-intensity", "--exposure", "--device"},
                          {"--validation", "--quiet", "--help", "-h"});
     if (args.has("--help") || args.has("-h")) {
         std::fputs(kUsage, stdout);
@@ -109,24 +115,28 @@ int cmdRender(const Args& argv) {
     ShaderCompiler compiler;
     std::vector<std::string> gpuWarnings;
     gpu::GpuScene gpuScene(ctx, sceneModel, gpuWarnings);
-    for (const std::string& w : gpuWarnings) std::fprintf(stderr, "warning: %s: %s\n", scenePath.c_str(), w.c_str());
+    for (const std::string& w : gpuWarnings)
+        std::fprintf(stderr, "warning: %s: %s\n", scenePath.c_str(), w.c_str());
     pt::PathTracer tracer(ctx, compiler);
     const double setup = std::chrono::duration<double>(Clock::now() - t0).count();
 
     const bool tty = isatty(fileno(stderr));
     pt::RenderStats stats;
-    const ImageRGBA32F image = tracer.render(gpuScene, settings, &stats, [&](uint32_t done, uint32_t total) {
-        if (!quiet && tty) std::fprintf(stderr, "\rrendering %u/%u spp", done, total);
-    });
+    const ImageRGBA32F image =
+        tracer.render(gpuScene, settings, &stats, [&](uint32_t done, uint32_t total) {
+            if (!quiet && tty) std::fprintf(stderr, "\rrendering %u/%u spp", done, total);
+        });
     if (!quiet && tty) std::fputc('\n', stderr);
     if (ctx.validationErrors() > 0) {
-        std::fprintf(stderr, "nerva render: error: %u Vulkan validation errors (see above); no image written\n",
-                     ctx.validationErrors());
+        std::fprintf(
+            stderr,
+            "nerva render: error: %u Vulkan validation errors (see above); no image written\n",
+            ctx.validationErrors());
         return 3;
     }
     writeImage(out, image, write);
-    std::printf("%s: %ux%u, %u spp, %u bounces on %s\n", out.c_str(), settings.width, settings.height,
-                settings.spp, settings.maxBounces, ctx.report().name.c_str());
+    std::printf("%s: %ux%u, %u spp, %u bounces on %s\n", out.c_str(), settings.width,
+                settings.height, settings.spp, settings.maxBounces, ctx.report().name.c_str());
     std::printf("triangles %llu, setup %.2f s, render %.2f s (first sample %.2f s), %.3f Mrays/s\n",
                 static_cast<unsigned long long>(gpuScene.triangleCount()), setup, stats.seconds,
                 stats.firstSampleSeconds, stats.mraysPerSecond);
@@ -136,27 +146,31 @@ int cmdRender(const Args& argv) {
 int cmdInfo(const Args& argv) {
     const ArgParser args("info", argv, {}, {"--help", "-h"});
     if (args.has("--help") || args.has("-h")) {
-        std::puts("usage: nerva info [SCENE.gltf|.glb]\n  without a file: lists Vulkan devices and what "
-                  "each lacks for Nerva");
+        std::puts(
+            "usage: nerva info [SCENE.gltf|.glb]\n  without a file: lists Vulkan devices and what "
+            "each lacks for Nerva");
         return 0;
     }
     if (args.positional().empty()) {
         for (const vk::DeviceReport& d : vk::listDevices()) {
             std::printf("device %u: %s (%s), Vulkan %u.%u, driver %s\n", d.index, d.name.c_str(),
-                        d.type.c_str(), VK_API_VERSION_MAJOR(d.apiVersion), VK_API_VERSION_MINOR(d.apiVersion),
-                        d.driver.c_str());
-            if (d.missing.empty()) std::puts("  suitable: ray-tracing pipeline and all required features");
-            for (const std::string& m : d.missing) std::printf("  missing: %s\n", m.c_str());
+                        d.type.c_str(), VK_API_VERSION_MAJOR(d.apiVersion),
+                        VK_API_VERSION_MINOR(d.apiVersion), d.driver.c_str());
+            if (d.missing.empty())
+                std::puts("  suitable: ray-tracing pipeline and all required features");
+            for (const std::string& m : d.missing)
+                std::printf("  missing: %s\n", m.c_str());
         }
         return 0;
     }
     for (const std::string& path : args.positional()) {
         const scene::Scene s = scene::loadGltf(path);
-        std::printf("%s\n  meshes %zu, instances %zu, triangles %zu, materials %zu, textures %zu, images %zu\n",
+        std::printf("%s\n  meshes %zu, instances %zu, triangles %zu, materials %zu, textures %zu, "
+                    "images %zu\n",
                     path.c_str(), s.meshes.size(), s.instances.size(), scene::triangleCount(s),
                     s.materials.size(), s.textures.size(), s.images.size());
-        std::printf("  bounds (%.3g, %.3g, %.3g) - (%.3g, %.3g, %.3g)\n", s.boundsMin.x, s.boundsMin.y,
-                    s.boundsMin.z, s.boundsMax.x, s.boundsMax.y, s.boundsMax.z);
+        std::printf("  bounds (%.3g, %.3g, %.3g) - (%.3g, %.3g, %.3g)\n", s.boundsMin.x,
+                    s.boundsMin.y, s.boundsMin.z, s.boundsMax.x, s.boundsMax.y, s.boundsMax.z);
         for (size_t i = 0; i < s.cameras.size(); ++i)
             std::printf("  camera %zu: %s\n", i, s.cameras[i].name.c_str());
         for (const scene::Light& l : s.lights)
@@ -164,7 +178,8 @@ int cmdInfo(const Args& argv) {
                         l.type == scene::LightType::Directional ? "directional"
                         : l.type == scene::LightType::Point     ? "point"
                                                                 : "spot");
-        for (const std::string& w : s.warnings) std::printf("  warning: %s\n", w.c_str());
+        for (const std::string& w : s.warnings)
+            std::printf("  warning: %s\n", w.c_str());
     }
     return 0;
 }

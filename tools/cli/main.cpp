@@ -24,7 +24,8 @@ constexpr Subcommand kSubcommands[] = {
 
 void printUsage(FILE* out) {
     std::fprintf(out, "usage: nerva <command> [arguments]\n\ncommands:\n");
-    for (const Subcommand& c : kSubcommands) std::fprintf(out, "  %-9s %s\n", c.name, c.summary);
+    for (const Subcommand& c : kSubcommands)
+        std::fprintf(out, "  %-9s %s\n", c.name, c.summary);
     std::fprintf(out, "\n'nerva <command> --help' describes a command.\n");
 }
 
