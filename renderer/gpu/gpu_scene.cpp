@@ -105,6 +105,7 @@ void GpuScene::uploadMaterials(const scene::Scene& scene, std::vector<std::strin
         g.alphaCutoff = m.alphaCutoff;
         g.alphaMode = uint32_t(m.alphaMode);
         g.doubleSided = m.doubleSided ? 1u : 0u;
+        g.specular = m.specularFactor;
         g.slots[shared::kSlotBaseColor] = toGpu(m.baseColor);
         g.slots[shared::kSlotMetallicRoughness] = toGpu(m.metallicRoughness);
         g.slots[shared::kSlotNormal] = toGpu(m.normal);

@@ -59,6 +59,7 @@ struct Material {
     float roughnessFactor = 1.0f;
     glm::vec3 emissiveFactor{0.0f};
     float emissiveStrength = 1.0f; // KHR_materials_emissive_strength
+    float specularFactor = 1.0f;   // KHR_materials_specular (dielectric lobe weight)
     float normalScale = 1.0f;
     float occlusionStrength = 1.0f;
     AlphaMode alphaMode = AlphaMode::Opaque;

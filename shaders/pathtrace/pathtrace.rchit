@@ -82,6 +82,7 @@ void main() {
     bsdf.baseColor = base.rgb;
     bsdf.roughness = saturate(mat.roughness * mr.g);
     bsdf.metallic = saturate(mat.metallic * mr.b);
+    bsdf.specular = mat.specular;
     vec3 emission = mat.emissive * sampleSlot(mat.slots[kSlotEmissive], uv0, uv1, vec4(1.0)).rgb;
 
     Frame frame;

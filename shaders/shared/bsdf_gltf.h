@@ -25,6 +25,8 @@ struct GltfBsdf {
     vec3 baseColor;
     float metallic;
     float roughness; // perceptual; alpha = roughness^2
+    float specular;  // KHR_materials_specular weight of the dielectric lobe (default 1;
+                     // 0 leaves a pure Lambert base)
 };
 
 NERVA_CONST float kMinGgxAlpha = 1e-3f;
@@ -32,17 +34,21 @@ NERVA_CONST float kMinGgxAlpha = 1e-3f;
 NERVA_FN float gltfAlpha(GltfBsdf m) {
     return max(m.roughness * m.roughness, kMinGgxAlpha);
 }
-NERVA_FN vec3 gltfF0(GltfBsdf m) {
-    return mix(vec3(0.04f), m.baseColor, m.metallic);
-}
 NERVA_FN vec3 schlick(vec3 f0, float cosTheta) {
     float k = pow(1.0f - saturate(cosTheta), 5.0f);
     return f0 + (vec3(1.0f) - f0) * k;
 }
+// Fresnel of the mixed material: the dielectric's (F0 = 0.04, scaled by the
+// specular weight as KHR_materials_specular does) and the metal's (F0 =
+// baseColor), mixed by metallic.
+NERVA_FN vec3 gltfFresnel(GltfBsdf m, float cosTheta) {
+    return mix(m.specular * schlick(vec3(0.04f), cosTheta), schlick(m.baseColor, cosTheta),
+               m.metallic);
+}
 
 // Probability of sampling the specular lobe, a function of wo only.
 NERVA_FN float gltfSpecularProbability(GltfBsdf m, vec3 wo) {
-    vec3 f = schlick(gltfF0(m), wo.z);
+    vec3 f = gltfFresnel(m, wo.z);
     float spec = luminance(f);
     float diff = luminance(m.baseColor * (1.0f - m.metallic) * (vec3(1.0f) - f));
     float total = spec + diff;
@@ -54,9 +60,8 @@ NERVA_FN vec3 gltfEval(GltfBsdf m, vec3 wo, vec3 wi) {
     if (wo.z <= 0.0f || wi.z <= 0.0f) return vec3(0.0f);
     vec3 h = normalize(wo + wi);
     float alpha = gltfAlpha(m);
-    vec3 f0 = gltfF0(m);
-    vec3 F = schlick(f0, dot(wo, h));
-    vec3 diffuseWeight = (vec3(1.0f) - schlick(f0, wo.z)) * (vec3(1.0f) - schlick(f0, wi.z));
+    vec3 F = gltfFresnel(m, dot(wo, h));
+    vec3 diffuseWeight = (vec3(1.0f) - gltfFresnel(m, wo.z)) * (vec3(1.0f) - gltfFresnel(m, wi.z));
     vec3 diffuse = diffuseWeight * (m.baseColor * (1.0f - m.metallic)) * (kInvPi * wi.z);
     vec3 specular = F * (ggxD(h.z, alpha) * ggxG2(wo.z, wi.z, alpha) / (4.0f * wo.z));
     return diffuse + specular;

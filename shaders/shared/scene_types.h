@@ -44,7 +44,7 @@ struct GpuMaterial {
     float alphaCutoff;
     uint alphaMode;
     uint doubleSided;
-    uint pad0;
+    float specular; // KHR_materials_specular weight of the dielectric lobe
     uint pad1;
     GpuTextureSlot slots[kSlotCount];
 };

@@ -29,6 +29,7 @@ GltfBsdf make(const Params& p) {
     m.baseColor = p.base;
     m.metallic = p.metallic;
     m.roughness = p.roughness;
+    m.specular = 1.0f;
     return m;
 }
 
@@ -111,6 +112,16 @@ TEST(GltfBsdf, DirectionalAlbedoStaysBelowOne) {
             EXPECT_LE(sum / n, 1.02) << "roughness " << p.roughness << " metallic " << p.metallic;
         }
     }
+}
+
+TEST(GltfBsdf, ZeroSpecularIsLambert) {
+    GltfBsdf m = make(kCases[1]);
+    m.specular = 0.0f;
+    m.metallic = 0.0f;
+    const vec3 wo = directionAt(0.3f, 0.1f), wi = directionAt(0.7f, 2.0f);
+    const vec3 f = gltfEval(m, wo, wi);
+    for (int c = 0; c < 3; ++c) EXPECT_NEAR(f[c], m.baseColor[c] * kInvPi * wi.z, 1e-6f);
+    EXPECT_NEAR(gltfPdf(m, wo, wi), wi.z * kInvPi, 1e-6f);
 }
 
 TEST(GltfBsdf, BelowHorizonIsBlack) {
