@@ -16,7 +16,8 @@ static_assert(sizeof(shared::GpuTextureSlot) == 32);
 static_assert(sizeof(shared::GpuMaterial) == 64 + 5 * 32);
 static_assert(sizeof(shared::GpuGeometry) == 56);
 static_assert(sizeof(shared::GpuLight) == 64);
-static_assert(sizeof(shared::FrameGlobals) == 128);
+static_assert(sizeof(shared::FrameGlobals) == 168);
+static_assert(sizeof(shared::GpuEmissiveTriangle) == 80);
 static_assert(sizeof(shared::PushConstants) == 16);
 
 constexpr VkBufferUsageFlags kRecordUsage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
@@ -63,6 +64,7 @@ GpuScene::GpuScene(const vk::Context& ctx, const scene::Scene& scene,
     uploadMaterials(scene, warnings);
     uploadGeometry(scene);
     uploadLights(scene);
+    uploadEmissive(scene);
     buildBlases(scene);
     buildTlas(scene);
 }

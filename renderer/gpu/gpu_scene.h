@@ -35,6 +35,11 @@ class GpuScene {
     VkDeviceAddress geometries() const { return geometries_.address; }
     VkDeviceAddress lights() const { return lights_.address; }
     uint32_t lightCount() const { return lightCount_; }
+    // Emissive triangles for light sampling, with their power CDF.
+    VkDeviceAddress emissiveTriangles() const { return emissive_.address; }
+    VkDeviceAddress emissiveCdf() const { return emissiveCdf_.address; }
+    uint32_t emissiveCount() const { return emissiveCount_; }
+    float emissivePower() const { return emissivePower_; }
     uint64_t triangleCount() const { return triangles_; }
 
   private:
@@ -42,6 +47,7 @@ class GpuScene {
     void uploadMaterials(const scene::Scene& scene, std::vector<std::string>& warnings);
     void uploadGeometry(const scene::Scene& scene);
     void uploadLights(const scene::Scene& scene);
+    void uploadEmissive(const scene::Scene& scene);
     void buildBlases(const scene::Scene& scene);
     void buildTlas(const scene::Scene& scene);
 
@@ -57,6 +63,9 @@ class GpuScene {
     AccelerationStructure tlas_;
     vk::Buffer instanceBuffer_;
     uint32_t lightCount_ = 0;
+    vk::Buffer emissive_, emissiveCdf_;
+    uint32_t emissiveCount_ = 0;
+    float emissivePower_ = 0.0f;
     uint64_t triangles_ = 0;
 };
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 
 namespace nerva::pt {
 namespace {
@@ -58,27 +59,32 @@ PathTracer::PathTracer(const vk::Context& ctx, ShaderCompiler& compiler) : ctx_(
     const VkShaderStageFlags rtStages =
         VK_SHADER_STAGE_RAYGEN_BIT_KHR | VK_SHADER_STAGE_CLOSEST_HIT_BIT_KHR |
         VK_SHADER_STAGE_ANY_HIT_BIT_KHR | VK_SHADER_STAGE_MISS_BIT_KHR;
-    VkDescriptorSetLayoutBinding bindings[3] = {
+    VkDescriptorSetLayoutBinding bindings[] = {
         {shared::kBindingTlas, VK_DESCRIPTOR_TYPE_ACCELERATION_STRUCTURE_KHR, 1, rtStages, nullptr},
         {shared::kBindingAccumulation, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, rtStages, nullptr},
         {shared::kBindingTextures, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, maxTextures_,
          rtStages, nullptr},
+        {shared::kBindingAovAlbedoDepth, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, rtStages, nullptr},
+        {shared::kBindingAovNormalHits, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, rtStages, nullptr},
+        {shared::kBindingAovMoments, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, rtStages, nullptr},
     };
+    constexpr uint32_t kBindingCount = uint32_t(std::size(bindings));
     // Textures are bindless: only as many as the scene has are written.
-    const VkDescriptorBindingFlags flags[3] = {0, 0, VK_DESCRIPTOR_BINDING_PARTIALLY_BOUND_BIT};
+    VkDescriptorBindingFlags flags[kBindingCount] = {};
+    flags[2] = VK_DESCRIPTOR_BINDING_PARTIALLY_BOUND_BIT;
     VkDescriptorSetLayoutBindingFlagsCreateInfo fi{
         VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_BINDING_FLAGS_CREATE_INFO};
-    fi.bindingCount = 3;
+    fi.bindingCount = kBindingCount;
     fi.pBindingFlags = flags;
     VkDescriptorSetLayoutCreateInfo li{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO, &fi};
-    li.bindingCount = 3;
+    li.bindingCount = kBindingCount;
     li.pBindings = bindings;
     VkDescriptorSetLayout setLayout = VK_NULL_HANDLE;
     VK_CHECK(vkCreateDescriptorSetLayout(dev, &li, nullptr, &setLayout));
     setLayout_ = {dev, setLayout, vkDestroyDescriptorSetLayout};
 
     VkDescriptorPoolSize sizes[3] = {{VK_DESCRIPTOR_TYPE_ACCELERATION_STRUCTURE_KHR, 1},
-                                     {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1},
+                                     {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, kTargets},
                                      {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, maxTextures_}};
     VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
     pi.maxSets = 1;
@@ -103,14 +109,20 @@ PathTracer::PathTracer(const vk::Context& ctx, ShaderCompiler& compiler) : ctx_(
 PathTracer::~PathTracer() = default;
 
 void PathTracer::ensureTarget(uint32_t width, uint32_t height) {
-    if (accum_.image && accum_.extent.width == width && accum_.extent.height == height) return;
-    accum_ = vk::createImage2D(ctx_, width, height, VK_FORMAT_R32G32B32A32_SFLOAT,
-                               VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT);
+    if (targets_[0].image && targets_[0].extent.width == width &&
+        targets_[0].extent.height == height)
+        return;
+    for (uint32_t i = 0; i < kTargets; ++i) {
+        targets_[i] =
+            vk::createImage2D(ctx_, width, height, VK_FORMAT_R32G32B32A32_SFLOAT,
+                              VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT);
+        readback_[i] =
+            vk::createBuffer(ctx_, VkDeviceSize(width) * height * 16, 0, vk::MemoryUse::Readback);
+    }
     ctx_.submitAndWait([&](VkCommandBuffer cmd) {
-        vk::transitionImage(cmd, accum_.image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL);
+        for (const vk::Image& t : targets_)
+            vk::transitionImage(cmd, t.image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_GENERAL);
     });
-    readback_ =
-        vk::createBuffer(ctx_, VkDeviceSize(width) * height * 16, 0, vk::MemoryUse::Readback);
 }
 
 void PathTracer::writeDescriptors(const gpu::GpuScene& scene) {
@@ -122,23 +134,32 @@ void PathTracer::writeDescriptors(const gpu::GpuScene& scene) {
         VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET_ACCELERATION_STRUCTURE_KHR};
     asInfo.accelerationStructureCount = 1;
     asInfo.pAccelerationStructures = &tlas;
-    VkDescriptorImageInfo accumInfo{VK_NULL_HANDLE, accum_.view.get(), VK_IMAGE_LAYOUT_GENERAL};
+    VkDescriptorImageInfo targetInfo[kTargets];
+    for (uint32_t i = 0; i < kTargets; ++i)
+        targetInfo[i] = {VK_NULL_HANDLE, targets_[i].view.get(), VK_IMAGE_LAYOUT_GENERAL};
+    const uint32_t targetBinding[kTargets] = {
+        shared::kBindingAccumulation, shared::kBindingAovAlbedoDepth, shared::kBindingAovNormalHits,
+        shared::kBindingAovMoments};
     std::vector<VkDescriptorImageInfo> textures;
     for (const gpu::GpuTexture& t : scene.textures())
         textures.push_back({scene.samplers()[t.sampler].get(), t.image.view.get(),
                             VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL});
 
-    std::vector<VkWriteDescriptorSet> writes(2, {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET});
+    std::vector<VkWriteDescriptorSet> writes(1 + kTargets,
+                                             {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET});
     writes[0].pNext = &asInfo;
     writes[0].dstSet = set_;
     writes[0].dstBinding = shared::kBindingTlas;
     writes[0].descriptorCount = 1;
     writes[0].descriptorType = VK_DESCRIPTOR_TYPE_ACCELERATION_STRUCTURE_KHR;
-    writes[1].dstSet = set_;
-    writes[1].dstBinding = shared::kBindingAccumulation;
-    writes[1].descriptorCount = 1;
-    writes[1].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_IMAGE;
-    writes[1].pImageInfo = &accumInfo;
+    for (uint32_t i = 0; i < kTargets; ++i) {
+        VkWriteDescriptorSet& w = writes[1 + i];
+        w.dstSet = set_;
+        w.dstBinding = targetBinding[i];
+        w.descriptorCount = 1;
+        w.descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_IMAGE;
+        w.pImageInfo = &targetInfo[i];
+    }
     if (!textures.empty()) {
         VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
         w.dstSet = set_;
@@ -151,7 +172,7 @@ void PathTracer::writeDescriptors(const gpu::GpuScene& scene) {
     vkUpdateDescriptorSets(ctx_.device(), uint32_t(writes.size()), writes.data(), 0, nullptr);
 }
 
-ImageRGBA32F PathTracer::render(const gpu::GpuScene& scene, const RenderSettings& s,
+RenderOutput PathTracer::render(const gpu::GpuScene& scene, const RenderSettings& s,
                                 RenderStats* stats, const ProgressFn& progress) {
     if (s.width == 0 || s.height == 0 || s.spp == 0)
         throw Error("render: size and spp must be positive");
@@ -168,6 +189,17 @@ ImageRGBA32F PathTracer::render(const gpu::GpuScene& scene, const RenderSettings
     g.envMode = s.envMode;
     g.envColor = s.envColor;
     g.envIntensity = s.envIntensity;
+    g.samplingMode = s.samplingMode;
+    g.rrDepth = s.rrDepth;
+    g.clampLuminance = s.clampLuminance;
+    // Angle subtended by one pixel (ray cones, perspective cameras).
+    g.pixelSpreadAngle = s.camera.perspective
+                             ? std::atan(2.0f * std::tan(0.5f * s.camera.yfov) / float(s.height))
+                             : 0.0f;
+    g.emissiveTriangles = scene.emissiveTriangles();
+    g.emissiveCdf = scene.emissiveCdf();
+    g.emissiveCount = scene.emissiveCount();
+    g.emissivePower = scene.emissivePower();
     g.materials = scene.materials();
     g.geometries = scene.geometries();
     g.lights = scene.lights();
@@ -226,17 +258,43 @@ ImageRGBA32F PathTracer::render(const gpu::GpuScene& scene, const RenderSettings
         VkBufferImageCopy copy{};
         copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
         copy.imageExtent = {s.width, s.height, 1};
-        vkCmdCopyImageToBuffer(cmd, accum_.image, VK_IMAGE_LAYOUT_GENERAL, readback_.get(), 1,
-                               &copy);
+        for (uint32_t i = 0; i < kTargets; ++i)
+            vkCmdCopyImageToBuffer(cmd, targets_[i].image, VK_IMAGE_LAYOUT_GENERAL,
+                                   readback_[i].get(), 1, &copy);
     });
-    ImageRGBA32F out(s.width, s.height);
-    const float* sum = static_cast<const float*>(readback_.mapped);
-    const float inv = 1.0f / float(s.spp);
-    for (size_t i = 0; i < out.texels.size(); i += 4) {
-        out.texels[i + 0] = sum[i + 0] * inv;
-        out.texels[i + 1] = sum[i + 1] * inv;
-        out.texels[i + 2] = sum[i + 2] * inv;
-        out.texels[i + 3] = 1.0f;
+    // Sums over samples -> means (see pathtrace.rgen for what each holds).
+    RenderOutput out;
+    for (ImageRGBA32F* img :
+         {&out.beauty, &out.albedo, &out.normal, &out.depth, &out.samples, &out.variance})
+        *img = ImageRGBA32F(s.width, s.height);
+    const float* sum = static_cast<const float*>(readback_[0].mapped);
+    const float* albedoDepth = static_cast<const float*>(readback_[1].mapped);
+    const float* normalHits = static_cast<const float*>(readback_[2].mapped);
+    const float* moments = static_cast<const float*>(readback_[3].mapped);
+    const float n = float(s.spp);
+    for (size_t px = 0; px < size_t(s.width) * s.height; ++px) {
+        const size_t i = px * 4;
+        const float valid = sum[i + 3];
+        const float inv = valid > 0.0f ? 1.0f / valid : 0.0f;
+        const float hits = normalHits[i + 3];
+        for (int c = 0; c < 3; ++c) {
+            out.beauty.texels[i + c] = sum[i + c] * inv;
+            out.albedo.texels[i + c] = albedoDepth[i + c] / n;
+            out.normal.texels[i + c] = normalHits[i + c] / n;
+        }
+        out.depth.texels[i] = hits > 0.0f ? albedoDepth[i + 3] / hits : 0.0f;
+        out.samples.texels[i] = valid;
+        const float mean = shared::luminance(
+            glm::vec3(out.beauty.texels[i], out.beauty.texels[i + 1], out.beauty.texels[i + 2]));
+        // Unbiased sample variance of the luminance, divided by n: the
+        // variance of the pixel's mean.
+        out.variance.texels[i] =
+            valid > 1.0f
+                ? std::max(0.0f, (moments[i] - valid * mean * mean) / (valid - 1.0f)) / valid
+                : 0.0f;
+        for (ImageRGBA32F* img :
+             {&out.beauty, &out.albedo, &out.normal, &out.depth, &out.samples, &out.variance})
+            img->texels[i + 3] = 1.0f;
     }
     if (stats) *stats = st;
     return out;

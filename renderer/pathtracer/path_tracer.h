@@ -22,6 +22,20 @@ struct RenderSettings {
     uint32_t envMode = 0; // shared::kEnvSky or kEnvConstant
     glm::vec3 envColor{1.0f};
     float envIntensity = 1.0f;
+    uint32_t samplingMode = 0; // shared::kSamplingMis, kSamplingLight or kSamplingBsdf
+    uint32_t rrDepth = 3;      // Russian roulette from this depth on; 0 = off
+    float clampLuminance = 0;  // firefly clamp per contribution; 0 = off (unbiased)
+};
+
+// What a render produces: the mean radiance and the auxiliary outputs, all
+// width x height.
+struct RenderOutput {
+    ImageRGBA32F beauty;   // mean radiance, alpha 1
+    ImageRGBA32F albedo;   // rgb: mean first-hit base colour (0 where rays miss)
+    ImageRGBA32F normal;   // xyz: mean first-hit shading normal, world space
+    ImageRGBA32F depth;    // r: mean camera-ray hit distance over hitting samples, 0 = none
+    ImageRGBA32F samples;  // r: valid samples (NaN/Inf samples are dropped)
+    ImageRGBA32F variance; // r: variance of the pixel mean's luminance (per-pixel error^2)
 };
 
 struct RenderStats {
@@ -39,7 +53,7 @@ class PathTracer {
     PathTracer(const vk::Context& ctx, ShaderCompiler& compiler);
     ~PathTracer();
 
-    ImageRGBA32F render(const gpu::GpuScene& scene, const RenderSettings& settings,
+    RenderOutput render(const gpu::GpuScene& scene, const RenderSettings& settings,
                         RenderStats* stats = nullptr, const ProgressFn& progress = {});
 
     // The shader files and defines of every pipeline this class builds, so a
@@ -55,8 +69,12 @@ class PathTracer {
     vk::Handle<VkDescriptorPool> pool_;
     VkDescriptorSet set_ = VK_NULL_HANDLE;
     std::unique_ptr<RtPipeline> pipeline_;
-    vk::Image accum_;
-    vk::Buffer globals_, counters_, readback_;
+    // Accumulation targets, indexed like the bindings kBindingAccumulation,
+    // kBindingAovAlbedoDepth, kBindingAovNormalHits, kBindingAovMoments.
+    static constexpr uint32_t kTargets = 4;
+    vk::Image targets_[kTargets];
+    vk::Buffer readback_[kTargets];
+    vk::Buffer globals_, counters_;
     uint32_t maxTextures_ = 0;
 };
 

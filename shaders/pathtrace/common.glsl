@@ -24,6 +24,8 @@ layout(buffer_reference, scalar) readonly buffer Vec3Ref { vec3 v[]; };
 layout(buffer_reference, scalar) readonly buffer Vec4Ref { vec4 v[]; };
 layout(buffer_reference, scalar) readonly buffer UintRef { uint v[]; };
 layout(buffer_reference, scalar) buffer CountersRef { uint raysTraced; };
+layout(buffer_reference, scalar) readonly buffer EmissiveRef { GpuEmissiveTriangle t[]; };
+layout(buffer_reference, scalar) readonly buffer FloatRef { float v[]; };
 
 layout(push_constant, scalar) uniform Push { PushConstants pc; };
 
@@ -37,7 +39,21 @@ struct PathPayload {
     uint done;       // 1 when the path ended (miss, absorbed, last bounce)
     vec3 direction;
     uint rays;       // rays traced for this sample, for Mrays/s
+    float lastBsdfPdf; // solid-angle pdf of the BSDF sample that made this ray (0: camera ray)
+    float coneWidth;   // ray-cone width at the ray origin (world units)
+    float coneSpread;  // ray-cone spread angle (radians)
+    float hitDistance; // camera ray's hit distance, 0 = miss (AOV)
+    vec3 albedo;       // first-hit base colour (AOV)
+    uint pad0;
+    vec3 normal;       // first-hit shading normal (AOV)
+    uint pad1;
 };
+
+// A contribution to the pixel, with the optional (biased) firefly clamp.
+vec3 clampContribution(vec3 c, float maxLuminance) {
+    float l = luminance(c);
+    return maxLuminance > 0.0 && l > maxLuminance ? c * (maxLuminance / l) : c;
+}
 
 #define NERVA_RAY_PATH 0
 #define NERVA_RAY_SHADOW 1

@@ -1,8 +1,10 @@
 #version 460
-// Shading at a path vertex: interpolate the surface, apply the material's
-// textures, add emission, light the point from every punctual light with a
-// shadow ray (next-event estimation), then sample the BSDF for the next ray.
-#include "pathtrace/material_fetch.glsl"
+// Shading at a path vertex: interpolate the surface, read the material's
+// textures at the ray-cone level of detail, add emission (MIS-weighted
+// against light sampling), light the point by next-event estimation (every
+// punctual light, one emissive triangle), then sample the BSDF for the next
+// segment, with Russian roulette.
+#include "pathtrace/lights.glsl"
 #include "shared/bsdf_gltf.h"
 #include "shared/rng.h"
 
@@ -20,32 +22,13 @@ vec3 offsetOrigin(vec3 p, vec3 ng) {
 bool unoccluded(vec3 origin, vec3 dir, float dist) {
     shadowVisible = 0u;
     payload.rays += 1u;
-    traceRayEXT(uTlas,
-                gl_RayFlagsTerminateOnFirstHitEXT | gl_RayFlagsSkipClosestHitShaderEXT, 0xFF,
-                0, 0, NERVA_RAY_SHADOW, origin, 0.0, dir, dist, 1);
+    traceRayEXT(uTlas, gl_RayFlagsTerminateOnFirstHitEXT | gl_RayFlagsSkipClosestHitShaderEXT,
+                0xFF, 0, 0, NERVA_RAY_SHADOW, origin, 0.0, dir, dist, 1);
     return shadowVisible != 0u;
 }
 
-// Light arriving at p from light l: direction to the light, distance (1e30
-// for directional) and radiance-equivalent irradiance factor.
-vec3 punctualLight(GpuLight l, vec3 p, out vec3 wi, out float dist) {
-    if (l.type == kLightDirectional) {
-        wi = -l.direction;
-        dist = 1e30;
-        return l.intensity;
-    }
-    vec3 d = l.position - p;
-    float d2 = max(dot(d, d), 1e-8);
-    dist = sqrt(d2);
-    wi = d / dist;
-    float atten = 1.0 / d2;
-    if (l.range > 0.0) atten *= sqr(saturate(1.0 - sqr(sqr(dist / l.range))));
-    if (l.type == kLightSpot) {
-        float cd = dot(-wi, l.direction);
-        float t = saturate((cd - l.cosOuter) / max(l.cosInner - l.cosOuter, 1e-4));
-        atten *= t * t;
-    }
-    return l.intensity * atten;
+void addRadiance(FrameGlobals g, vec3 c) {
+    payload.radiance += clampContribution(c, g.clampLuminance);
 }
 
 void main() {
@@ -59,9 +42,13 @@ void main() {
     vec3 p0 = pos.v[tri.x], p1 = pos.v[tri.y], p2 = pos.v[tri.z];
     vec3 pObj = p0 * bary.x + p1 * bary.y + p2 * bary.z;
     vec3 p = gl_ObjectToWorldEXT * vec4(pObj, 1.0);
+    vec3 e1 = gl_ObjectToWorldEXT * vec4(p1 - p0, 0.0);
+    vec3 e2 = gl_ObjectToWorldEXT * vec4(p2 - p0, 0.0);
+    vec3 cw = cross(e1, e2);
+    float worldArea = 0.5 * length(cw);
+    vec3 ng = normalize(cw);
     // Normals transform with the inverse transpose: n^T * WorldToObject.
     mat3 normalToWorld = transpose(mat3(gl_WorldToObjectEXT));
-    vec3 ng = normalize(normalToWorld * cross(p1 - p0, p2 - p0));
     vec3 ns = ng;
     if (geo.normals != 0ul) {
         Vec3Ref nrm = Vec3Ref(geo.normals);
@@ -74,16 +61,23 @@ void main() {
     if (dot(ng, wo) < 0.0) ng = -ng;
     if (dot(ns, ng) < 0.0) ns = -ns;
 
-    vec2 uv0 = interpolateUv(geo.uv0, tri, bary);
-    vec2 uv1 = interpolateUv(geo.uv1, tri, bary);
-    vec4 base = mat.baseColorFactor * sampleSlot(mat.slots[kSlotBaseColor], uv0, uv1, vec4(1.0));
-    vec4 mr = sampleSlot(mat.slots[kSlotMetallicRoughness], uv0, uv1, vec4(1.0));
+    // Ray cone at this hit: grown over the segment, then its footprint in
+    // each uv set.
+    float coneWidth = payload.coneWidth + payload.coneSpread * gl_HitTEXT;
+    float cosIn = dot(ng, wo);
+    TexCoords tc;
+    tc.uv0 = interpolateUv(geo.uv0, tri, bary);
+    tc.uv1 = interpolateUv(geo.uv1, tri, bary);
+    tc.footprint0 = rayConeUvFootprint(coneWidth, cosIn, uvArea(geo.uv0, tri), worldArea);
+    tc.footprint1 = rayConeUvFootprint(coneWidth, cosIn, uvArea(geo.uv1, tri), worldArea);
+
+    vec4 base = mat.baseColorFactor * sampleSlot(mat.slots[kSlotBaseColor], tc, vec4(1.0));
+    vec4 mr = sampleSlot(mat.slots[kSlotMetallicRoughness], tc, vec4(1.0));
     GltfBsdf bsdf;
     bsdf.baseColor = base.rgb;
     bsdf.roughness = saturate(mat.roughness * mr.g);
     bsdf.metallic = saturate(mat.metallic * mr.b);
     bsdf.specular = mat.specular;
-    vec3 emission = mat.emissive * sampleSlot(mat.slots[kSlotEmissive], uv0, uv1, vec4(1.0)).rgb;
 
     Frame frame;
     if (mat.slots[kSlotNormal].textureIndex >= 0) {
@@ -93,7 +87,7 @@ void main() {
                                      : vec4(0.0);
         vec3 tw = normalize(mat3(gl_ObjectToWorldEXT) * t.xyz + vec3(1e-12));
         Frame tbn = frameFromNormalTangent(ns, tw, t.w < 0.0 ? -1.0 : 1.0);
-        vec3 tn = sampleSlot(mat.slots[kSlotNormal], uv0, uv1, vec4(0.5, 0.5, 1.0, 1.0)).xyz * 2.0 - 1.0;
+        vec3 tn = sampleSlot(mat.slots[kSlotNormal], tc, vec4(0.5, 0.5, 1.0, 1.0)).xyz * 2.0 - 1.0;
         tn.xy *= mat.normalScale;
         vec3 nmapped = normalize(toWorld(tbn, tn));
         if (dot(nmapped, ng) > 0.0) ns = nmapped;
@@ -102,11 +96,32 @@ void main() {
         frame = frameFromNormal(ns);
     }
 
-    payload.radiance += payload.throughput * emission;
+    if (payload.depth == 0u) {
+        payload.hitDistance = gl_HitTEXT;
+        payload.albedo = bsdf.baseColor;
+        payload.normal = ns;
+    }
+
+    // Emission found by this ray. Camera rays see it fully; later rays weigh
+    // it against the chance that light sampling would have found it.
+    vec3 emission = emissionOf(mat, tc);
+    if (max(emission.r, max(emission.g, emission.b)) > 0.0) {
+        float w = 1.0;
+        if (payload.depth > 0u) {
+            if (g.samplingMode == kSamplingLight) w = 0.0;
+            else if (g.samplingMode == kSamplingMis) {
+                float select = emissiveSelectionPdf(mat.emissive, worldArea, g.emissivePower);
+                float lightPdf = areaToSolidAngle(select / max(worldArea, 1e-20), gl_HitTEXT, cosIn);
+                w = powerHeuristic(payload.lastBsdfPdf, lightPdf);
+            }
+        }
+        addRadiance(g, payload.throughput * emission * w);
+    }
+
     vec3 woLocal = toLocal(frame, wo);
     vec3 origin = offsetOrigin(p, ng);
 
-    // Next-event estimation for punctual lights (delta lights: no MIS).
+    // Next-event estimation: punctual lights (delta: light sampling only).
     LightsRef lights = LightsRef(g.lights);
     [[dont_unroll]] for (uint i = 0u; i < g.lightCount; ++i) {
         vec3 wi;
@@ -115,8 +130,24 @@ void main() {
         if (dot(wi, ng) <= 0.0 || max(li.r, max(li.g, li.b)) <= 0.0) continue;
         vec3 fcos = gltfEval(bsdf, woLocal, toLocal(frame, wi));
         if (max(fcos.r, max(fcos.g, fcos.b)) <= 0.0) continue;
-        if (unoccluded(origin, wi, dist * (1.0 - 1e-4)))
-            payload.radiance += payload.throughput * fcos * li;
+        if (unoccluded(origin, wi, dist * (1.0 - 1e-4))) addRadiance(g, payload.throughput * fcos * li);
+    }
+
+    // Next-event estimation: one emissive triangle, MIS with BSDF sampling.
+    if (g.emissiveCount > 0u && g.samplingMode != kSamplingBsdf) {
+        vec3 u = vec3(rngNext(payload.rng), rngNext(payload.rng), rngNext(payload.rng));
+        AreaLightSample ls = sampleEmissive(g, p, u);
+        if (ls.pdf > 0.0 && dot(ls.wi, ng) > 0.0) {
+            vec3 wiLocal = toLocal(frame, ls.wi);
+            vec3 fcos = gltfEval(bsdf, woLocal, wiLocal);
+            if (max(fcos.r, max(fcos.g, fcos.b)) > 0.0) {
+                float w = g.samplingMode == kSamplingMis
+                              ? powerHeuristic(ls.pdf, gltfPdf(bsdf, woLocal, wiLocal))
+                              : 1.0;
+                if (unoccluded(origin, ls.wi, ls.dist * (1.0 - 1e-4)))
+                    addRadiance(g, payload.throughput * fcos * ls.radiance * (w / ls.pdf));
+            }
+        }
     }
 
     if (payload.depth >= g.maxBounces) {
@@ -131,6 +162,18 @@ void main() {
         return;
     }
     payload.throughput *= s.weight;
+    // Russian roulette: continue with probability of the throughput's
+    // largest channel (capped), dividing by it so the estimate stays unbiased.
+    if (g.rrDepth > 0u && payload.depth + 1u >= g.rrDepth) {
+        float survive = min(max(payload.throughput.r, max(payload.throughput.g, payload.throughput.b)), 0.95);
+        if (rngNext(payload.rng) >= survive) {
+            payload.done = 1u;
+            return;
+        }
+        payload.throughput /= survive;
+    }
+    payload.lastBsdfPdf = s.pdf;
+    payload.coneWidth = coneWidth;
     payload.origin = origin;
     payload.direction = wiWorld;
 }

@@ -35,6 +35,7 @@ using glm::fract;
 using glm::inversesqrt;
 using glm::length;
 using glm::log;
+using glm::log2;
 using glm::max;
 using glm::min;
 using glm::mix;

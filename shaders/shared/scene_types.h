@@ -14,6 +14,10 @@ NERVA_SHARED_BEGIN
 NERVA_CONST uint kBindingTlas = 0;
 NERVA_CONST uint kBindingAccumulation = 1; // rgba32f storage image: sum of samples
 NERVA_CONST uint kBindingTextures = 2;     // bindless combined image samplers
+// Auxiliary accumulation images (rgba32f sums over samples, see aovs.glsl):
+NERVA_CONST uint kBindingAovAlbedoDepth = 3; // rgb first-hit albedo, a hit distance
+NERVA_CONST uint kBindingAovNormalHits = 4;  // xyz first-hit shading normal, w hit count
+NERVA_CONST uint kBindingAovMoments = 5;     // r sum of squared luminance (for variance)
 
 NERVA_CONST uint kAlphaOpaque = 0;
 NERVA_CONST uint kAlphaMask = 1;
@@ -81,6 +85,29 @@ struct GpuLight {
 NERVA_CONST uint kEnvSky = 0;
 NERVA_CONST uint kEnvConstant = 1;
 
+// A triangle of an emissive primitive, placed in the world, for light
+// sampling. uv holds the texture coordinates of the set its material's
+// emissive texture reads.
+struct GpuEmissiveTriangle {
+    vec3 p0;
+    uint material;
+    vec3 p1;
+    float area; // world-space
+    vec3 p2;
+    uint pad0;
+    vec2 uv0;
+    vec2 uv1;
+    vec2 uv2;
+    vec2 pad1;
+};
+
+// How a path combines its two ways of finding light (for the MIS check and
+// for debugging): both with the power heuristic, light sampling only (next
+// event estimation), or BSDF sampling only.
+NERVA_CONST uint kSamplingMis = 0;
+NERVA_CONST uint kSamplingLight = 1;
+NERVA_CONST uint kSamplingBsdf = 2;
+
 // Everything the ray-tracing stages need for a frame.
 struct FrameGlobals {
     vec3 camOrigin;
@@ -95,12 +122,20 @@ struct FrameGlobals {
     uint lightCount;
     uint envMode;
     float envIntensity;
-    vec3 envColor; // constant environment radiance (before envIntensity)
+    vec3 envColor;          // constant environment radiance (before envIntensity)
+    uint samplingMode;      // kSamplingMis, kSamplingLight or kSamplingBsdf
+    uint rrDepth;           // Russian roulette from this path depth on (0 = never)
+    float clampLuminance;   // max luminance of one contribution; 0 = no clamp (unbiased)
+    float pixelSpreadAngle; // ray-cone spread of camera rays (radians per pixel)
+    uint emissiveCount;     // entries in emissiveTriangles
+    float emissivePower;    // sum over emissive triangles of luminance(emission) * area
     uint pad0;
-    uint64_t materials;  // GpuMaterial[]
-    uint64_t geometries; // GpuGeometry[], indexed by instance custom index + geometry index
-    uint64_t lights;     // GpuLight[]
-    uint64_t counters;   // uint[1]: rays traced
+    uint64_t materials;         // GpuMaterial[]
+    uint64_t geometries;        // GpuGeometry[], indexed by instance custom index + geometry index
+    uint64_t lights;            // GpuLight[]
+    uint64_t counters;          // uint[1]: rays traced
+    uint64_t emissiveTriangles; // GpuEmissiveTriangle[]
+    uint64_t emissiveCdf;       // float[emissiveCount]: inclusive CDF of power, last = 1
 };
 
 struct PushConstants {

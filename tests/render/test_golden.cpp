@@ -83,7 +83,7 @@ TEST_P(GoldenTest, MatchesReference) {
     s.maxBounces = g.maxBounces;
     s.camera = g.camera.empty() ? model.cameras.at(0)
                                 : model.cameras.at(scene::findCamera(model, g.camera));
-    const ImageRGBA32F display = toDisplay(tracer.render(gpuScene, s));
+    const ImageRGBA32F display = toDisplay(tracer.render(gpuScene, s).beauty);
 
     const fs::path reference = kGoldenDir / (g.name + ".png");
     if (const char* u = std::getenv("NERVA_UPDATE_GOLDENS"); u && std::string(u) == "1") {

@@ -12,6 +12,7 @@
 
 #include <glm/gtc/matrix_transform.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -32,6 +33,11 @@ constexpr const char* kUsage =
     "                        camera override (vertical field of view, default 45)\n"
     "  --env sky|constant    environment (default sky); --env-color R,G,B --env-intensity K\n"
     "  --exposure STOPS      PNG exposure before the ACES tonemap (default 0)\n"
+    "  --aov LIST            also write auxiliary outputs: albedo,normal,depth,samples,variance;\n"
+    "                        EXR output gets them as layers, other formats as OUT.<aov>.exr\n"
+    "  --sampling mis|light|bsdf  how paths find light (default mis)\n"
+    "  --rr-depth N          Russian roulette from path depth N (default 3, 0 = off)\n"
+    "  --clamp L             clamp each contribution's luminance to L (biased; default off)\n"
     "  --device INDEX|NAME   Vulkan device (see 'nerva info')\n"
     "  --validation          enable the Vulkan validation layer\n"
     "  --quiet               no progress output\n";
@@ -67,14 +73,59 @@ scene::Camera chooseCamera(const scene::Scene& s, const ArgParser& args, uint32_
     return cam;
 }
 
+const std::vector<std::string> kAovNames = {"albedo", "normal", "depth", "samples", "variance"};
+
+std::vector<std::string> parseAovs(const std::string& list) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start < list.size()) {
+        const size_t comma = std::min(list.find(',', start), list.size());
+        const std::string name = list.substr(start, comma - start);
+        if (std::find(kAovNames.begin(), kAovNames.end(), name) == kAovNames.end())
+            throw Error("render: unknown AOV '" + name +
+                        "' (known: albedo, normal, depth, samples, variance)");
+        out.push_back(name);
+        start = comma + 1;
+    }
+    return out;
+}
+
+const ImageRGBA32F& aovImage(const pt::RenderOutput& r, const std::string& name) {
+    if (name == "albedo") return r.albedo;
+    if (name == "normal") return r.normal;
+    if (name == "depth") return r.depth;
+    if (name == "samples") return r.samples;
+    return r.variance;
+}
+
+// The beauty image, plus AOVs as EXR layers of the same file (EXR output) or
+// as OUT.<aov>.exr files beside it. Every file is written atomically; AOV
+// files are written first so the main output appears last.
+void writeOutputs(const std::string& out, const pt::RenderOutput& r,
+                  const std::vector<std::string>& aovs, const WriteOptions& write) {
+    if (aovs.empty()) return writeImage(out, r.beauty, write);
+    if (imageFormatOf(out) == ImageFormat::Exr) {
+        std::vector<ExrLayer> layers = {{"", &r.beauty}};
+        for (const std::string& a : aovs)
+            layers.push_back({a, &aovImage(r, a)});
+        return writeExrLayers(out, r.beauty.width, r.beauty.height, layers);
+    }
+    const std::string stem = out.substr(0, out.rfind('.'));
+    for (const std::string& a : aovs)
+        writeImage(stem + "." + a + ".exr", aovImage(r, a));
+    writeImage(out, r.beauty, write);
+}
+
 } // namespace
 
 int cmdRender(const Args& argv) {
-    const ArgParser args("render", argv,
-                         {"-o", "--output", "--size", "--spp", "--seed", "--max-bounces",
-                          "--camera", "--look-from", "--look-at", "--up", "--fov", "--env",
-                          "--env-color", "--env-intensity", "--exposure", "--device"},
-                         {"--validation", "--quiet", "--help", "-h"});
+    const ArgParser args(
+        "render", argv,
+        {"-o",          "--output",        "--size",     "--spp",    "--seed", "--max-bounces",
+         "--camera",    "--look-from",     "--look-at",  "--up",     "--fov",  "--env",
+         "--env-color", "--env-intensity", "--exposure", "--device", "--aov",  "--sampling",
+         "--rr-depth",  "--clamp"},
+        {"--validation", "--quiet", "--help", "-h"});
     if (args.has("--help") || args.has("-h")) {
         std::fputs(kUsage, stdout);
         return 0;
@@ -97,6 +148,16 @@ int cmdRender(const Args& argv) {
     settings.envMode = env == "sky" ? shared::kEnvSky : shared::kEnvConstant;
     settings.envColor = args.getVec3("--env-color", glm::vec3(1.0f));
     settings.envIntensity = args.getFloat("--env-intensity", 1.0f);
+    const std::string sampling = args.get("--sampling", "mis");
+    if (sampling != "mis" && sampling != "light" && sampling != "bsdf")
+        throw Error("render: --sampling must be 'mis', 'light' or 'bsdf'");
+    settings.samplingMode = sampling == "mis"     ? shared::kSamplingMis
+                            : sampling == "light" ? shared::kSamplingLight
+                                                  : shared::kSamplingBsdf;
+    settings.rrDepth = args.getUint("--rr-depth", 3, 0, 1024);
+    settings.clampLuminance = args.getFloat("--clamp", 0.0f);
+    if (settings.clampLuminance < 0.0f) throw Error("render: --clamp must not be negative");
+    const std::vector<std::string> aovs = parseAovs(args.get("--aov"));
     WriteOptions write;
     write.exposure = args.getFloat("--exposure", 0.0f);
     const bool quiet = args.has("--quiet");
@@ -122,7 +183,7 @@ int cmdRender(const Args& argv) {
 
     const bool tty = isatty(fileno(stderr));
     pt::RenderStats stats;
-    const ImageRGBA32F image =
+    const pt::RenderOutput result =
         tracer.render(gpuScene, settings, &stats, [&](uint32_t done, uint32_t total) {
             if (!quiet && tty) std::fprintf(stderr, "\rrendering %u/%u spp", done, total);
         });
@@ -134,7 +195,7 @@ int cmdRender(const Args& argv) {
             ctx.validationErrors());
         return 3;
     }
-    writeImage(out, image, write);
+    writeOutputs(out, result, aovs, write);
     std::printf("%s: %ux%u, %u spp, %u bounces on %s\n", out.c_str(), settings.width,
                 settings.height, settings.spp, settings.maxBounces, ctx.report().name.c_str());
     std::printf("triangles %llu, setup %.2f s, render %.2f s (first sample %.2f s), %.3f Mrays/s\n",
