@@ -96,6 +96,12 @@ void main() {
         frame = frameFromNormal(ns);
     }
 
+    // Interpolated and mapped normals can face away from the viewer near
+    // silhouettes; the BSDF has no valid hemisphere there, so fall back to
+    // the geometric normal instead of ending the path.
+    if (dot(frame.n, wo) <= 1e-4) frame = frameFromNormal(ng);
+    ns = frame.n;
+
     if (payload.depth == 0u) {
         payload.hitDistance = gl_HitTEXT;
         payload.albedo = bsdf.baseColor;
