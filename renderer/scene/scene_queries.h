@@ -1,0 +1,26 @@
+// Questions asked of a loaded scene by the tools and the viewer.
+#pragma once
+
+#include "renderer/scene/scene_model.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace nerva::scene {
+
+// The camera that `nameOrIndex` names: a string of digits is an index into
+// Scene::cameras, anything else a camera name (first match). Throws
+// nerva::Error "<scene path>: no camera named 'x' (cameras: a, b, c)" or
+// "<scene path>: camera index 5 out of range (3 cameras)".
+uint32_t findCamera(const Scene& scene, const std::string& nameOrIndex);
+
+// Triangles over all instances (a mesh placed twice counts twice).
+size_t triangleCount(const Scene& scene);
+
+// A perspective camera (yfov 0.8) looking at the centre of the scene bounds
+// from +Z and a little above, far enough that the bounding sphere fits the
+// view at the given width/height aspect. For scenes without cameras.
+Camera defaultCamera(const Scene& scene, float aspect);
+
+} // namespace nerva::scene
