@@ -40,6 +40,8 @@
 //   func            width * height
 //   marginalCdf     height + 1
 //   conditionalCdf  height * (width + 1), row y at y (width + 1)
+// They come from renderer/scene/environment_map.cpp (width, height >= 1,
+// integral > 0); nothing here checks bounds.
 //
 // Accessor scheme. The math below reads the tables only through
 // NERVA_ENV_READ(tables, field, index), and the tables come in as one value

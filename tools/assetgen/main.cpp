@@ -9,6 +9,7 @@
 // and validates it (vertex data finite, unit normals, tangents orthogonal to
 // normals, sane uvs, winding that agrees with the normals, a camera "main");
 // --check-only does that for the files already there, writing nothing.
+#include "environment_maps.h"
 #include "scenes.h"
 
 #include "neural/core/error.h"
@@ -239,6 +240,13 @@ int run(int argc, char** argv) {
                         scene.stats.files.size());
             files.push_back(scene.file);
             total += scene.stats.bytes;
+        }
+        for (const WrittenEnvironment& env : writeEnvironmentMaps(outDir)) {
+            std::printf("%-10s %-45s %4ux%-4u environment map            %9ju bytes in 1 file\n",
+                        env.name.c_str(),
+                        std::filesystem::relative(env.file, outDir).string().c_str(), env.width,
+                        env.height, env.bytes);
+            total += env.bytes;
         }
         std::printf("total %ju bytes\n", total);
     } else {
