@@ -14,5 +14,6 @@ using Args = std::vector<std::string>;
 int cmdRender(const Args& args);
 int cmdCompare(const Args& args);
 int cmdInfo(const Args& args);
+int cmdBench(const Args& args);
 
 } // namespace nerva::cli

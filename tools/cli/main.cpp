@@ -20,6 +20,7 @@ constexpr Subcommand kSubcommands[] = {
     {"render", nerva::cli::cmdRender, "render a glTF scene headless to PNG/EXR"},
     {"compare", nerva::cli::cmdCompare, "compare two images (RMSE, PSNR, FLIP)"},
     {"info", nerva::cli::cmdInfo, "print what a scene file holds and the Vulkan devices"},
+    {"bench", nerva::cli::cmdBench, "measure convergence and speed (medians of repeats)"},
 };
 
 void printUsage(FILE* out) {

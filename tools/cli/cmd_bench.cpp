@@ -1,0 +1,157 @@
+// nerva bench: performance and convergence measurements. Ratios come from one
+// run; times are medians over repeats. Never a timed test.
+#include "arg_parser.h"
+#include "commands.h"
+
+#include "renderer/gpu/gpu_scene.h"
+#include "renderer/image/metrics.h"
+#include "renderer/image/plot.h"
+#include "renderer/image/tonemap.h"
+#include "renderer/pathtracer/path_tracer.h"
+#include "renderer/scene/gltf_loader.h"
+#include "renderer/scene/scene_queries.h"
+#include "renderer/vk/context.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+namespace nerva::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: nerva bench convergence [options]\n"
+    "  RMSE against a high-spp reference versus samples per pixel and time, with MIS\n"
+    "  and with BSDF sampling only; prints a table and writes PNG plots. RMSE is\n"
+    "  given on linear radiance (sensitive to rare bright paths, e.g. caustics of\n"
+    "  the sun through glossy metal) and on the tonemapped display image (plotted).\n"
+    "  --scene PATH        glTF scene (default assets/scenes/demo/demo.gltf)\n"
+    "  --camera NAME       (default: main, else the first)\n"
+    "  --size WxH          (default 96x96)\n"
+    "  --reference-spp N   (default 2048)\n"
+    "  --spp LIST          comma-separated sample counts (default 16,64,256)\n"
+    "  --repeats R         seeds per point; RMSE and time are medians (default 1)\n"
+    "  --plot OUT.png      (default convergence.png)\n"
+    "  --device INDEX|NAME\n";
+
+std::vector<uint32_t> parseList(const std::string& s) {
+    std::vector<uint32_t> out;
+    size_t start = 0;
+    while (start < s.size()) {
+        const size_t comma = std::min(s.find(',', start), s.size());
+        const std::string item = s.substr(start, comma - start);
+        char* end = nullptr;
+        const unsigned long v = std::strtoul(item.c_str(), &end, 10);
+        if (item.empty() || *end || v == 0 || v > (1u << 20))
+            throw Error("bench: --spp expects a list of positive counts, got '" + s + "'");
+        out.push_back(uint32_t(v));
+        start = comma + 1;
+    }
+    return out;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+int benchConvergence(const ArgParser& args) {
+    const std::string scenePath =
+        args.get("--scene", std::string(NERVA_ASSET_DIR) + "/scenes/demo/demo.gltf");
+    const scene::Scene model = scene::loadGltf(scenePath);
+    pt::RenderSettings base;
+    base.width = base.height = 96;
+    args.getSize("--size", base.width, base.height);
+    const uint32_t refSpp = args.getUint("--reference-spp", 2048, 1, 1u << 20);
+    const std::vector<uint32_t> spps = parseList(args.get("--spp", "16,64,256"));
+    const uint32_t repeats = args.getUint("--repeats", 1, 1, 100);
+    const std::string plot = args.get("--plot", "convergence.png");
+    if (args.has("--camera"))
+        base.camera = model.cameras[scene::findCamera(model, args.get("--camera"))];
+    else if (!model.cameras.empty()) {
+        base.camera = model.cameras[0];
+        for (const scene::Camera& c : model.cameras)
+            if (c.name == "main") base.camera = c;
+    } else
+        base.camera = scene::defaultCamera(model, float(base.width) / float(base.height));
+
+    vk::ContextOptions vkOptions;
+    vkOptions.device = args.get("--device");
+    vk::Context ctx(vkOptions);
+    ShaderCompiler compiler;
+    std::vector<std::string> warnings;
+    gpu::GpuScene gpuScene(ctx, model, warnings);
+    pt::PathTracer tracer(ctx, compiler);
+
+    std::printf("scene %s, %ux%u on %s\n", scenePath.c_str(), base.width, base.height,
+                ctx.report().name.c_str());
+    std::printf("reference: %u spp with MIS ...\n", refSpp);
+    std::fflush(stdout);
+    pt::RenderSettings ref = base;
+    ref.spp = refSpp;
+    ref.seed = 0x5eed;
+    pt::RenderStats refStats;
+    const ImageRGBA32F reference = tracer.render(gpuScene, ref, &refStats).beauty;
+    const ImageRGBA32F referenceDisplay = toDisplay(reference);
+    std::printf("reference took %.1f s\n\n", refStats.seconds);
+
+    struct Mode {
+        const char* name;
+        uint32_t sampling;
+        std::array<float, 3> color;
+    };
+    const Mode modes[] = {{"MIS", shared::kSamplingMis, {0.85f, 0.2f, 0.1f}},
+                          {"BSDF only", shared::kSamplingBsdf, {0.1f, 0.3f, 0.85f}}};
+    std::vector<PlotSeries> bySpp, byTime;
+    std::printf("%-10s %8s %12s %14s %10s\n", "sampling", "spp", "RMSE linear", "RMSE display",
+                "time (s)");
+    for (const Mode& m : modes) {
+        PlotSeries s{m.name, m.color, {}}, t{m.name, m.color, {}};
+        for (uint32_t spp : spps) {
+            std::vector<double> errors, displayErrors, times;
+            for (uint32_t r = 0; r < repeats; ++r) {
+                pt::RenderSettings run = base;
+                run.spp = spp;
+                run.seed = 1000 + r;
+                run.samplingMode = m.sampling;
+                pt::RenderStats st;
+                const ImageRGBA32F img = tracer.render(gpuScene, run, &st).beauty;
+                errors.push_back(rmse(reference, img));
+                displayErrors.push_back(rmse(referenceDisplay, toDisplay(img)));
+                times.push_back(st.seconds);
+            }
+            const double e = median(errors), d = median(displayErrors), time = median(times);
+            std::printf("%-10s %8u %12.6f %14.6f %10.3f\n", m.name, spp, e, d, time);
+            std::fflush(stdout);
+            s.points.push_back({double(spp), d});
+            t.points.push_back({time, d});
+        }
+        bySpp.push_back(s);
+        byTime.push_back(t);
+    }
+    writeLogLogPlot(plot, bySpp, "display RMSE vs samples per pixel", "samples per pixel", "RMSE");
+    const std::string timePlot = plot.substr(0, plot.rfind('.')) + ".time.png";
+    writeLogLogPlot(timePlot, byTime, "display RMSE vs render time", "seconds", "RMSE");
+    std::printf("\nwrote %s and %s\n", plot.c_str(), timePlot.c_str());
+    return 0;
+}
+
+} // namespace
+
+int cmdBench(const Args& argv) {
+    const ArgParser args("bench", argv,
+                         {"--scene", "--camera", "--size", "--reference-spp", "--spp", "--repeats",
+                          "--plot", "--device"},
+                         {"--help", "-h"});
+    if (args.has("--help") || args.has("-h")) {
+        std::fputs(kUsage, stdout);
+        return 0;
+    }
+    if (args.positional().size() != 1 || args.positional()[0] != "convergence") {
+        std::fputs(kUsage, stderr);
+        return 2;
+    }
+    return benchConvergence(args);
+}
+
+} // namespace nerva::cli
