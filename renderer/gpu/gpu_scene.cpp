@@ -16,7 +16,7 @@ static_assert(sizeof(shared::GpuTextureSlot) == 32);
 static_assert(sizeof(shared::GpuMaterial) == 64 + 5 * 32);
 static_assert(sizeof(shared::GpuGeometry) == 56);
 static_assert(sizeof(shared::GpuLight) == 64);
-static_assert(sizeof(shared::FrameGlobals) == 168);
+static_assert(sizeof(shared::FrameGlobals) == 200);
 static_assert(sizeof(shared::GpuEmissiveTriangle) == 80);
 static_assert(sizeof(shared::PushConstants) == 16);
 
@@ -67,6 +67,12 @@ GpuScene::GpuScene(const vk::Context& ctx, const scene::Scene& scene,
     uploadEmissive(scene);
     buildBlases(scene);
     buildTlas(scene);
+    // 512x256 resolves the sky's gradient well enough to steer sampling.
+    setEnvironment(bakeProceduralSky(512, 256), true);
+}
+
+void GpuScene::setEnvironment(const EnvironmentMap& map, bool procedural) {
+    environment_ = std::make_unique<GpuEnvironment>(ctx_, map, procedural);
 }
 
 void GpuScene::uploadTextures(const scene::Scene& scene) {

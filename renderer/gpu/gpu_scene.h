@@ -3,10 +3,12 @@
 // bindless textures, one BLAS per mesh and a TLAS of instances.
 #pragma once
 
+#include "renderer/gpu/gpu_environment.h"
 #include "renderer/scene/scene_model.h"
 #include "renderer/vk/memory.h"
 #include "shaders/shared/scene_types.h"
 
+#include <memory>
 #include <vector>
 
 namespace nerva::gpu {
@@ -29,6 +31,10 @@ class GpuScene {
     GpuScene(const vk::Context& ctx, const scene::Scene& scene, std::vector<std::string>& warnings);
 
     VkAccelerationStructureKHR tlas() const { return tlas_.handle.get(); }
+
+    // The environment: the baked procedural sky until another is set.
+    const GpuEnvironment& environment() const { return *environment_; }
+    void setEnvironment(const EnvironmentMap& map, bool procedural = false);
     const std::vector<GpuTexture>& textures() const { return textures_; }
     const std::vector<vk::Handle<VkSampler>>& samplers() const { return samplers_; }
     VkDeviceAddress materials() const { return materials_.address; }
@@ -63,6 +69,7 @@ class GpuScene {
     AccelerationStructure tlas_;
     vk::Buffer instanceBuffer_;
     uint32_t lightCount_ = 0;
+    std::unique_ptr<GpuEnvironment> environment_;
     vk::Buffer emissive_, emissiveCdf_;
     uint32_t emissiveCount_ = 0;
     float emissivePower_ = 0.0f;

@@ -186,8 +186,8 @@ RenderOutput PathTracer::render(const gpu::GpuScene& scene, const RenderSettings
     g.seed = s.seed;
     g.maxBounces = s.maxBounces;
     g.lightCount = scene.lightCount();
-    g.envMode = s.envMode;
-    g.envColor = s.envColor;
+    g.envProcedural = scene.environment().procedural() ? 1u : 0u;
+    g.env = scene.environment().record(s.envRotation);
     g.envIntensity = s.envIntensity;
     g.samplingMode = s.samplingMode;
     g.rrDepth = s.rrDepth;

@@ -19,9 +19,8 @@ struct RenderSettings {
     uint32_t seed = 0;
     uint32_t maxBounces = 4; // 0 = direct lighting only
     scene::Camera camera;
-    uint32_t envMode = 0; // shared::kEnvSky or kEnvConstant
-    glm::vec3 envColor{1.0f};
-    float envIntensity = 1.0f;
+    float envIntensity = 1.0f; // multiplies the scene's environment (GpuScene::setEnvironment)
+    float envRotation = 0.0f;  // radians about +Y
     uint32_t samplingMode = 0; // shared::kSamplingMis, kSamplingLight or kSamplingBsdf
     uint32_t rrDepth = 3;      // Russian roulette from this depth on; 0 = off
     float clampLuminance = 0;  // firefly clamp per contribution; 0 = off (unbiased)

@@ -2,8 +2,10 @@
 // Shading at a path vertex: interpolate the surface, read the material's
 // textures at the ray-cone level of detail, add emission (MIS-weighted
 // against light sampling), light the point by next-event estimation (every
-// punctual light, one emissive triangle), then sample the BSDF for the next
+// punctual light, one emissive triangle, one environment direction), then
+// sample the BSDF for the next
 // segment, with Russian roulette.
+#include "pathtrace/environment.glsl"
 #include "pathtrace/lights.glsl"
 #include "shared/bsdf_gltf.h"
 #include "shared/rng.h"
@@ -152,6 +154,23 @@ void main() {
                               : 1.0;
                 if (unoccluded(origin, ls.wi, ls.dist * (1.0 - 1e-4)))
                     addRadiance(g, payload.throughput * fcos * ls.radiance * (w / ls.pdf));
+            }
+        }
+    }
+
+    // Next-event estimation: one environment direction, MIS with BSDF sampling.
+    if (g.samplingMode != kSamplingBsdf) {
+        EnvSample es = envSampleDirection(g.env, vec2(rngNext(payload.rng), rngNext(payload.rng)));
+        if (es.pdf > 0.0 && dot(es.dir, ng) > 0.0) {
+            vec3 wiLocal = toLocal(frame, es.dir);
+            vec3 fcos = gltfEval(bsdf, woLocal, wiLocal);
+            if (max(fcos.r, max(fcos.g, fcos.b)) > 0.0) {
+                float w = g.samplingMode == kSamplingMis
+                              ? powerHeuristic(es.pdf, gltfPdf(bsdf, woLocal, wiLocal))
+                              : 1.0;
+                if (unoccluded(origin, es.dir, 1e30))
+                    addRadiance(g, payload.throughput * fcos * environmentRadiance(g, es.dir) *
+                                       (w / es.pdf));
             }
         }
     }

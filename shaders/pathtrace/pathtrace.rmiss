@@ -1,13 +1,21 @@
 #version 460
-// A path ray escaped: add the environment and end the path.
-#include "pathtrace/common.glsl"
-#include "shared/environment.h"
+// A path ray escaped: add the environment, weighted against the chance that
+// environment sampling would have found the same direction, and end the path.
+#include "pathtrace/environment.glsl"
 
 layout(location = 0) rayPayloadInEXT PathPayload payload;
 
 void main() {
     FrameGlobals g = globals();
-    payload.radiance += payload.throughput *
-                        environmentRadiance(g.envMode, g.envColor, g.envIntensity, gl_WorldRayDirectionEXT);
+    vec3 dir = gl_WorldRayDirectionEXT;
+    float w = 1.0;
+    if (payload.depth > 0u) {
+        if (g.samplingMode == kSamplingLight) w = 0.0;
+        else if (g.samplingMode == kSamplingMis)
+            w = powerHeuristic(payload.lastBsdfPdf, envPdf(g.env, dir));
+    }
+    if (w > 0.0)
+        payload.radiance +=
+            clampContribution(payload.throughput * environmentRadiance(g, dir) * w, g.clampLuminance);
     payload.done = 1u;
 }

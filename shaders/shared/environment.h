@@ -1,10 +1,11 @@
-// Radiance arriving from infinity: a procedural sky (default) or a constant.
-// The sky is a smooth analytic gradient (zenith blue to a bright horizon, a
-// dark warm ground below), cheap and noise-free; HDR maps come later.
+// The default environment: a smooth analytic sky gradient (zenith blue to a
+// bright horizon, a dark warm ground below), cheap and noise-free. It is
+// baked into an environment map for importance sampling (env_sampling.h),
+// while its radiance is evaluated analytically (no texel blocks on screen).
 #ifndef NERVA_SHARED_ENVIRONMENT_H
 #define NERVA_SHARED_ENVIRONMENT_H
 
-#include "scene_types.h"
+#include "prelude.h"
 
 NERVA_SHARED_BEGIN
 
@@ -15,11 +16,6 @@ NERVA_FN vec3 proceduralSky(vec3 dir) {
     vec3 ground = vec3(0.20f, 0.18f, 0.16f);
     if (y >= 0.0f) return mix(horizon, zenith, pow(y, 0.5f));
     return mix(horizon * 0.5f, ground, saturate(-y * 4.0f));
-}
-
-NERVA_FN vec3 environmentRadiance(uint mode, vec3 color, float intensity, vec3 dir) {
-    vec3 l = mode == kEnvConstant ? color : proceduralSky(dir);
-    return l * intensity;
 }
 
 NERVA_SHARED_END

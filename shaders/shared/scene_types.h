@@ -6,6 +6,7 @@
 #ifndef NERVA_SHARED_SCENE_TYPES_H
 #define NERVA_SHARED_SCENE_TYPES_H
 
+#include "env_sampling.h"
 #include "prelude.h"
 
 NERVA_SHARED_BEGIN
@@ -82,9 +83,6 @@ struct GpuLight {
     uint pad2;
 };
 
-NERVA_CONST uint kEnvSky = 0;
-NERVA_CONST uint kEnvConstant = 1;
-
 // A triangle of an emissive primitive, placed in the world, for light
 // sampling. uv holds the texture coordinates of the set its material's
 // emissive texture reads.
@@ -120,16 +118,15 @@ struct FrameGlobals {
     uint cameraOrtho;
     uint maxBounces;
     uint lightCount;
-    uint envMode;
-    float envIntensity;
-    vec3 envColor;          // constant environment radiance (before envIntensity)
-    uint samplingMode;      // kSamplingMis, kSamplingLight or kSamplingBsdf
-    uint rrDepth;           // Russian roulette from this path depth on (0 = never)
-    float clampLuminance;   // max luminance of one contribution; 0 = no clamp (unbiased)
-    float pixelSpreadAngle; // ray-cone spread of camera rays (radians per pixel)
-    uint emissiveCount;     // entries in emissiveTriangles
-    float emissivePower;    // sum over emissive triangles of luminance(emission) * area
-    uint pad0;
+    uint envProcedural;         // 1: radiance from proceduralSky(), the map only steers sampling
+    float envIntensity;         // multiplies the environment's radiance
+    GpuEnvMap env;              // importance-sampling tables (and radiance unless procedural)
+    uint samplingMode;          // kSamplingMis, kSamplingLight or kSamplingBsdf
+    uint rrDepth;               // Russian roulette from this path depth on (0 = never)
+    float clampLuminance;       // max luminance of one contribution; 0 = no clamp (unbiased)
+    float pixelSpreadAngle;     // ray-cone spread of camera rays (radians per pixel)
+    uint emissiveCount;         // entries in emissiveTriangles
+    float emissivePower;        // sum over emissive triangles of luminance(emission) * area
     uint64_t materials;         // GpuMaterial[]
     uint64_t geometries;        // GpuGeometry[], indexed by instance custom index + geometry index
     uint64_t lights;            // GpuLight[]

@@ -1,7 +1,11 @@
 // End-to-end checks of `nerva render` as a user runs it: same seed, same
 // bytes; bad input gives one error line naming the file, exit code 2 and no
 // output file.
+#include "renderer/image/image_io.h"
+
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include <cmath>
 #include <cstdint>
@@ -109,8 +113,10 @@ std::string dataUri(const std::vector<uint8_t>& b) {
 }
 
 // Asserts the contract for bad input.
+// `named` is the file the error must name (default: the scene).
 void expectCleanFailure(const fs::path& scene, const std::string& phrase,
-                        const std::string& extraArgs = "") {
+                        const std::string& extraArgs = "", fs::path named = {}) {
+    if (named.empty()) named = scene;
     const fs::path out = scratch() / "out.png";
     fs::remove(out);
     const RunResult r = runCli("render " + scene.string() + " -o " + out.string() +
@@ -122,7 +128,7 @@ void expectCleanFailure(const fs::path& scene, const std::string& phrase,
     while (!err.empty() && err.back() == '\n')
         err.pop_back();
     EXPECT_EQ(err.find('\n'), std::string::npos) << "not one line:\n" << r.err;
-    EXPECT_NE(err.find(scene.filename().string()), std::string::npos)
+    EXPECT_NE(err.find(named.filename().string()), std::string::npos)
         << "file not named: " << r.err;
     EXPECT_NE(err.find(phrase), std::string::npos) << "expected '" << phrase << "' in: " << r.err;
 }
@@ -201,6 +207,75 @@ TEST(CliRender, WritesExr) {
         runCli("render " + demo.string() + " -o " + e.string() + " --size 16x16 --spp 1 --quiet");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_GT(fs::file_size(e), 16u * 16u * 4u);
+}
+
+TEST(CliBadInput, BadEnvironmentMaps) {
+    // Not 2:1, a corrupted header, a NaN texel: each one error line, exit 2.
+    const fs::path tri = write("env-scene.gltf", triangleGltf(dataUri(triangleBuffer())));
+    auto hdr = [](int w, int h, float value) {
+        std::string s = "#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y " + std::to_string(h) + " +X " +
+                        std::to_string(w) + "\n";
+        int e = 0;
+        const float m = std::frexp(value, &e);
+        for (int i = 0; i < w * h; ++i) {
+            const uint8_t v = uint8_t(m * 256.0f);
+            s += char(v), s += char(v), s += char(v), s += char(e + 128);
+        }
+        return s;
+    };
+    const fs::path square = write("square.hdr", hdr(4, 4, 1.0f));
+    expectCleanFailure(tri, "2:1", "--env " + square.string(), square);
+    const fs::path corrupt = write("corrupt.hdr", "#?RADIANCE\nnot a header");
+    expectCleanFailure(tri, "", "--env " + corrupt.string(), corrupt);
+    // RGBE cannot hold NaN: write an EXR with one NaN texel.
+    nerva::ImageRGBA32F img(8, 4);
+    std::fill(img.texels.begin(), img.texels.end(), 1.0f);
+    img.at(5, 2)[1] = std::nanf("");
+    const fs::path nanExr = scratch() / "nan.exr";
+    nerva::writeImage(nanExr.string(), img);
+    expectCleanFailure(tri, "NaN", "--env " + nanExr.string(), nanExr);
+}
+
+TEST(CliRender, WritesAovs) {
+    const fs::path demo = kSource / "assets" / "scenes" / "demo" / "demo.gltf";
+    const fs::path png = scratch() / "aov.png";
+    RunResult r = runCli("render " + demo.string() + " -o " + png.string() +
+                         " --size 16x16 --spp 2 --quiet --aov albedo,normal,depth,samples");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    for (const char* a : {"albedo", "normal", "depth", "samples"})
+        EXPECT_TRUE(fs::exists(scratch() / (std::string("aov.") + a + ".exr"))) << a;
+    const fs::path exr = scratch() / "aov.exr";
+    r = runCli("render " + demo.string() + " -o " + exr.string() +
+               " --size 16x16 --spp 2 --quiet --aov depth,normal");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const std::string bytes = readAll(exr);
+    EXPECT_NE(bytes.find("depth.R"), std::string::npos);
+    EXPECT_NE(bytes.find("normal.G"), std::string::npos);
+    r = runCli("render " + demo.string() + " -o " + exr.string() + " --aov nonsense");
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("nonsense"), std::string::npos);
+}
+
+TEST(CliCompare, ThresholdsSetTheExitCode) {
+    const fs::path demo = kSource / "assets" / "scenes" / "demo" / "demo.gltf";
+    const fs::path a = scratch() / "cmp-a.png", b = scratch() / "cmp-b.png";
+    ASSERT_EQ(runCli("render " + demo.string() + " -o " + a.string() +
+                     " --size 24x24 --spp 1 --seed 1 --quiet")
+                  .exitCode,
+              0);
+    ASSERT_EQ(runCli("render " + demo.string() + " -o " + b.string() +
+                     " --size 24x24 --spp 1 --seed 2 --quiet")
+                  .exitCode,
+              0);
+    RunResult r = runCli("compare " + a.string() + " " + a.string());
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("FLIP"), std::string::npos) << r.out;
+    r = runCli("compare " + a.string() + " " + b.string() + " --max-flip 0.0001 --error-map " +
+               (scratch() / "cmp-err.png").string());
+    EXPECT_EQ(r.exitCode, 1) << r.out << r.err;
+    EXPECT_TRUE(fs::exists(scratch() / "cmp-err.png"));
+    r = runCli("compare " + a.string() + " " + (scratch() / "missing.png").string());
+    EXPECT_EQ(r.exitCode, 2);
 }
 
 TEST(CliUsage, UnknownOptionAndBadValues) {

@@ -5,6 +5,7 @@
 #include "renderer/gpu/gpu_scene.h"
 #include "renderer/image/image_io.h"
 #include "renderer/pathtracer/path_tracer.h"
+#include "renderer/scene/environment_map.h"
 #include "renderer/scene/gltf_loader.h"
 #include "renderer/scene/scene_queries.h"
 #include "renderer/shader/shader_compiler.h"
@@ -16,6 +17,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <unistd.h>
 
 namespace nerva::cli {
@@ -31,7 +33,9 @@ constexpr const char* kUsage =
     "scene)\n"
     "  --look-from X,Y,Z --look-at X,Y,Z [--up X,Y,Z] [--fov DEGREES]\n"
     "                        camera override (vertical field of view, default 45)\n"
-    "  --env sky|constant    environment (default sky); --env-color R,G,B --env-intensity K\n"
+    "  --env sky|constant|FILE.hdr|FILE.exr  environment (default sky, importance sampled);\n"
+    "                        --env-color R,G,B (constant) --env-intensity K --env-rotation "
+    "DEGREES\n"
     "  --exposure STOPS      PNG exposure before the ACES tonemap (default 0)\n"
     "  --aov LIST            also write auxiliary outputs: albedo,normal,depth,samples,variance;\n"
     "                        EXR output gets them as layers, other formats as OUT.<aov>.exr\n"
@@ -119,13 +123,14 @@ void writeOutputs(const std::string& out, const pt::RenderOutput& r,
 } // namespace
 
 int cmdRender(const Args& argv) {
-    const ArgParser args(
-        "render", argv,
-        {"-o",          "--output",        "--size",     "--spp",    "--seed", "--max-bounces",
-         "--camera",    "--look-from",     "--look-at",  "--up",     "--fov",  "--env",
-         "--env-color", "--env-intensity", "--exposure", "--device", "--aov",  "--sampling",
-         "--rr-depth",  "--clamp"},
-        {"--validation", "--quiet", "--help", "-h"});
+    const ArgParser args("render", argv, {"-o",          "--output",        "--size",
+                                          "--spp",       "--seed",          "--max-bounces",
+                                          "--camera",    "--look-from",     "--look-at",
+                                          "--up",        "--fov",           "--env",
+                                          "--env-color", "--env-intensity", "--env-rotation",
+                                          "--exposure",  "--device",        "--aov",
+                                          "--sampling",  "--rr-depth",      "--clamp"},
+                         {"--validation", "--quiet", "--help", "-h"});
     if (args.has("--help") || args.has("-h")) {
         std::fputs(kUsage, stdout);
         return 0;
@@ -143,10 +148,14 @@ int cmdRender(const Args& argv) {
     settings.spp = args.getUint("--spp", 16, 1, 1u << 20);
     settings.seed = args.getUint("--seed", 0);
     settings.maxBounces = args.getUint("--max-bounces", 4, 0, 1024);
+    // The environment is read before any Vulkan work, so a bad map fails fast.
     const std::string env = args.get("--env", "sky");
-    if (env != "sky" && env != "constant") throw Error("render: --env must be 'sky' or 'constant'");
-    settings.envMode = env == "sky" ? shared::kEnvSky : shared::kEnvConstant;
-    settings.envColor = args.getVec3("--env-color", glm::vec3(1.0f));
+    std::optional<EnvironmentMap> envMap;
+    if (env == "constant")
+        envMap = constantEnvironment(args.getVec3("--env-color", glm::vec3(1.0f)));
+    else if (env != "sky")
+        envMap = loadEnvironmentMap(env);
+    settings.envRotation = glm::radians(args.getFloat("--env-rotation", 0.0f));
     settings.envIntensity = args.getFloat("--env-intensity", 1.0f);
     const std::string sampling = args.get("--sampling", "mis");
     if (sampling != "mis" && sampling != "light" && sampling != "bsdf")
@@ -176,6 +185,7 @@ int cmdRender(const Args& argv) {
     ShaderCompiler compiler;
     std::vector<std::string> gpuWarnings;
     gpu::GpuScene gpuScene(ctx, sceneModel, gpuWarnings);
+    if (envMap) gpuScene.setEnvironment(*envMap);
     for (const std::string& w : gpuWarnings)
         std::fprintf(stderr, "warning: %s: %s\n", scenePath.c_str(), w.c_str());
     pt::PathTracer tracer(ctx, compiler);
