@@ -7,6 +7,7 @@
 #include "tests/support/test_scenes.h"
 #include "tests/support/vk_test_env.h"
 
+#include <array>
 #include <cmath>
 
 namespace nerva {
@@ -29,6 +30,42 @@ class LightTransportTest : public test::VulkanTest {
         gpu::GpuScene gpuScene(ctx(), s, warnings);
         gpuScene.setEnvironment(env);
         return tracer.render(gpuScene, settings);
+    }
+
+    struct MeanAndError {
+        double mean = 0, error = 0;
+    };
+    // Renders with each sampling strategy and checks that every pair of image
+    // means agrees within 4 sigma of their combined standard error (from the
+    // per-pixel variance AOV). Returns them indexed by shared::kSampling*.
+    std::array<MeanAndError, 3> expectStrategiesAgree(const scene::Scene& s,
+                                                      pt::RenderSettings settings,
+                                                      const EnvironmentMap& env) {
+        std::array<MeanAndError, 3> m;
+        for (uint32_t mode :
+             {shared::kSamplingMis, shared::kSamplingLight, shared::kSamplingBsdf}) {
+            settings.samplingMode = mode;
+            const pt::RenderOutput r = render(s, settings, env);
+            double sum = 0, var = 0;
+            const size_t n = r.beauty.texels.size() / 4;
+            for (size_t i = 0; i < r.beauty.texels.size(); i += 4) {
+                sum += shared::luminance(
+                    glm::vec3(r.beauty.texels[i], r.beauty.texels[i + 1], r.beauty.texels[i + 2]));
+                var += r.variance.texels[i];
+            }
+            m[mode] = {sum / double(n), std::sqrt(var) / double(n)};
+            RecordProperty("mode" + std::to_string(mode),
+                           std::to_string(m[mode].mean) + " +- " + std::to_string(m[mode].error));
+            EXPECT_GT(m[mode].mean, 0.01);
+        }
+        for (int a = 0; a < 3; ++a)
+            for (int b = a + 1; b < 3; ++b) {
+                const double sigma = std::sqrt(m[a].error * m[a].error + m[b].error * m[b].error);
+                EXPECT_LT(std::abs(m[a].mean - m[b].mean), 4.0 * sigma)
+                    << "modes " << a << " and " << b << ": " << m[a].mean << " vs " << m[b].mean
+                    << " (sigma " << sigma << ")";
+            }
+        return m;
     }
 };
 
@@ -142,21 +179,6 @@ TEST_F(LightTransportTest, DiffuseSphereUnderDirectionalLightMatchesPerPixel) {
     EXPECT_GT(checked, 500);
 }
 
-// Image mean and its standard error from the per-pixel variance AOV.
-struct MeanAndError {
-    double mean = 0, error = 0;
-};
-MeanAndError imageMean(const pt::RenderOutput& r) {
-    double sum = 0, var = 0;
-    const size_t n = r.beauty.texels.size() / 4;
-    for (size_t i = 0; i < r.beauty.texels.size(); i += 4) {
-        sum += shared::luminance(
-            glm::vec3(r.beauty.texels[i], r.beauty.texels[i + 1], r.beauty.texels[i + 2]));
-        var += r.variance.texels[i];
-    }
-    return {sum / double(n), std::sqrt(var) / double(n)};
-}
-
 TEST_F(LightTransportTest, MisLightOnlyAndBsdfOnlyConvergeToTheSameMean) {
     // A glossy floor and a diffuse box lit only by an emissive quad: every
     // strategy must estimate the same image.
@@ -178,21 +200,7 @@ TEST_F(LightTransportTest, MisLightOnlyAndBsdfOnlyConvergeToTheSameMean) {
     settings.maxBounces = 3;
     settings.camera = test::lookAt({0, 1.5f, 3.5f}, {0, 0.4f, 0}, 0.8f);
 
-    MeanAndError m[3];
-    for (uint32_t mode : {shared::kSamplingMis, shared::kSamplingLight, shared::kSamplingBsdf}) {
-        settings.samplingMode = mode;
-        m[mode] = imageMean(render(s, settings, glm::vec3(0.0f)));
-        RecordProperty("mode" + std::to_string(mode),
-                       std::to_string(m[mode].mean) + " +- " + std::to_string(m[mode].error));
-        EXPECT_GT(m[mode].mean, 0.01);
-    }
-    for (int a = 0; a < 3; ++a)
-        for (int b = a + 1; b < 3; ++b) {
-            const double sigma = std::sqrt(m[a].error * m[a].error + m[b].error * m[b].error);
-            EXPECT_LT(std::abs(m[a].mean - m[b].mean), 4.0 * sigma)
-                << "modes " << a << " and " << b << ": " << m[a].mean << " vs " << m[b].mean
-                << " (sigma " << sigma << ")";
-        }
+    const auto m = expectStrategiesAgree(s, settings, constantEnvironment(glm::vec3(0.0f)));
     // MIS should be the least noisy of the three.
     EXPECT_LE(m[shared::kSamplingMis].error, 1.05 * std::min(m[1].error, m[2].error));
 }
@@ -213,19 +221,7 @@ TEST_F(LightTransportTest, EnvironmentMisLightOnlyAndBsdfOnlyAgree) {
     settings.spp = 256;
     settings.maxBounces = 2;
     settings.camera = test::lookAt({0, 1.2f, 3.0f}, {0, 0.4f, 0}, 0.9f);
-    MeanAndError m[3];
-    for (uint32_t mode : {shared::kSamplingMis, shared::kSamplingLight, shared::kSamplingBsdf}) {
-        settings.samplingMode = mode;
-        m[mode] = imageMean(render(s, settings, sky));
-        RecordProperty("env_mode" + std::to_string(mode),
-                       std::to_string(m[mode].mean) + " +- " + std::to_string(m[mode].error));
-    }
-    for (int a = 0; a < 3; ++a)
-        for (int b = a + 1; b < 3; ++b) {
-            const double sigma = std::sqrt(m[a].error * m[a].error + m[b].error * m[b].error);
-            EXPECT_LT(std::abs(m[a].mean - m[b].mean), 4.0 * sigma)
-                << "modes " << a << " and " << b << ": " << m[a].mean << " vs " << m[b].mean;
-        }
+    const auto m = expectStrategiesAgree(s, settings, sky);
     // Finding a small sun by BSDF sampling alone is far noisier.
     EXPECT_LT(m[shared::kSamplingMis].error, 0.5 * m[shared::kSamplingBsdf].error);
 }
