@@ -72,7 +72,7 @@ void writeLogLogPlot(const std::string& path, const std::vector<PlotSeries>& ser
               ex1 = std::max(ex0 + 1, int(std::ceil(std::log10(xmax))));
     const int ey0 = int(std::floor(std::log10(ymin))),
               ey1 = std::max(ey0 + 1, int(std::ceil(std::log10(ymax))));
-    const double left = 90, right = width - 20, top = 40, bottom = height - 60;
+    const double left = 90, right = width - 50, top = 56, bottom = height - 60;
     auto px = [&](double x) { return left + (std::log10(x) - ex0) / (ex1 - ex0) * (right - left); };
     auto py = [&](double y) {
         return bottom - (std::log10(y) - ey0) / (ey1 - ey0) * (bottom - top);
@@ -93,7 +93,7 @@ void writeLogLogPlot(const std::string& path, const std::vector<PlotSeries>& ser
     c.line(left, top, left, bottom, ink, 1);
     c.text(left, 10, title, ink);
     c.text((left + right) / 2 - 40, height - 28, xLabel, ink);
-    c.text(8, top - 22, yLabel, ink);
+    c.text(8, top - 30, yLabel, ink);
     for (size_t i = 0; i < series.size(); ++i) {
         const PlotSeries& s = series[i];
         for (size_t k = 0; k + 1 < s.points.size(); ++k)

@@ -8,6 +8,7 @@
 #include "renderer/image/plot.h"
 #include "renderer/image/tonemap.h"
 #include "renderer/pathtracer/path_tracer.h"
+#include "renderer/scene/environment_map.h"
 #include "renderer/scene/gltf_loader.h"
 #include "renderer/scene/scene_queries.h"
 #include "renderer/vk/context.h"
@@ -32,6 +33,7 @@ constexpr const char* kUsage =
     "  --spp LIST          comma-separated sample counts (default 16,64,256)\n"
     "  --repeats R         seeds per point; RMSE and time are medians (default 1)\n"
     "  --plot OUT.png      (default convergence.png)\n"
+    "  --env FILE.hdr|.exr environment map (default: the procedural sky)\n"
     "  --device INDEX|NAME\n";
 
 std::vector<uint32_t> parseList(const std::string& s) {
@@ -81,6 +83,7 @@ int benchConvergence(const ArgParser& args) {
     ShaderCompiler compiler;
     std::vector<std::string> warnings;
     gpu::GpuScene gpuScene(ctx, model, warnings);
+    if (args.has("--env")) gpuScene.setEnvironment(loadEnvironmentMap(args.get("--env")));
     pt::PathTracer tracer(ctx, compiler);
 
     std::printf("scene %s, %ux%u on %s\n", scenePath.c_str(), base.width, base.height,
