@@ -144,7 +144,7 @@ int benchConvergence(const ArgParser& args) {
 int cmdBench(const Args& argv) {
     const ArgParser args("bench", argv,
                          {"--scene", "--camera", "--size", "--reference-spp", "--spp", "--repeats",
-                          "--plot", "--device"},
+                          "--plot", "--device", "--env"},
                          {"--help", "-h"});
     if (args.has("--help") || args.has("-h")) {
         std::fputs(kUsage, stdout);
