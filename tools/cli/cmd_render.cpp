@@ -193,9 +193,15 @@ int cmdRender(const Args& argv) {
 
     const bool tty = isatty(fileno(stderr));
     pt::RenderStats stats;
+    const auto renderStart = Clock::now();
     const pt::RenderOutput result =
         tracer.render(gpuScene, settings, &stats, [&](uint32_t done, uint32_t total) {
-            if (!quiet && tty) std::fprintf(stderr, "\rrendering %u/%u spp", done, total);
+            if (quiet || !tty) return;
+            // The ETA extrapolates the samples after the first (which carries
+            // the shader JIT on lavapipe).
+            const double elapsed = std::chrono::duration<double>(Clock::now() - renderStart).count();
+            const double eta = done > 1 ? elapsed / done * (total - done) : 0.0;
+            std::fprintf(stderr, "\rrendering %u/%u spp, %.1f s, ETA %.1f s   ", done, total, elapsed, eta);
         });
     if (!quiet && tty) std::fputc('\n', stderr);
     if (ctx.validationErrors() > 0) {
