@@ -172,12 +172,13 @@ void PathTracer::writeDescriptors(const gpu::GpuScene& scene) {
     vkUpdateDescriptorSets(ctx_.device(), uint32_t(writes.size()), writes.data(), 0, nullptr);
 }
 
-RenderOutput PathTracer::render(const gpu::GpuScene& scene, const RenderSettings& s,
-                                RenderStats* stats, const ProgressFn& progress) {
-    if (s.width == 0 || s.height == 0 || s.spp == 0)
-        throw Error("render: size and spp must be positive");
+void PathTracer::begin(const gpu::GpuScene& scene, const RenderSettings& s) {
+    if (s.width == 0 || s.height == 0) throw Error("render: size must be positive");
     ensureTarget(s.width, s.height);
     writeDescriptors(scene);
+    width_ = s.width;
+    height_ = s.height;
+    samplesDone_ = 0;
 
     shared::FrameGlobals g{};
     setCamera(g, s.camera, s.width, s.height);
@@ -205,6 +206,70 @@ RenderOutput PathTracer::render(const gpu::GpuScene& scene, const RenderSettings
     g.lights = scene.lights();
     g.counters = counters_.address;
     std::memcpy(globals_.mapped, &g, sizeof g);
+}
+
+uint64_t PathTracer::addSamples(uint32_t count) {
+    if (width_ == 0) throw Error("render: addSamples() before begin()");
+    if (count == 0) return 0;
+    ctx_.submitAndWait([&](VkCommandBuffer cmd) {
+        vkCmdFillBuffer(cmd, counters_.get(), 0, VK_WHOLE_SIZE, 0);
+        VkMemoryBarrier2 b{VK_STRUCTURE_TYPE_MEMORY_BARRIER_2};
+        b.srcStageMask = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT;
+        b.srcAccessMask = VK_ACCESS_2_MEMORY_WRITE_BIT;
+        b.dstStageMask = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT;
+        b.dstAccessMask = VK_ACCESS_2_MEMORY_READ_BIT | VK_ACCESS_2_MEMORY_WRITE_BIT;
+        VkDependencyInfo dep{VK_STRUCTURE_TYPE_DEPENDENCY_INFO};
+        dep.memoryBarrierCount = 1;
+        dep.pMemoryBarriers = &b;
+        vkCmdPipelineBarrier2(cmd, &dep);
+        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_RAY_TRACING_KHR, pipeline_->pipeline());
+        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_RAY_TRACING_KHR, pipeline_->layout(), 0,
+                                1, &set_, 0, nullptr);
+        for (uint32_t i = 0; i < count; ++i) {
+            shared::PushConstants pc{globals_.address, samplesDone_ + i, 0};
+            vkCmdPushConstants(cmd, pipeline_->layout(), VK_SHADER_STAGE_ALL, 0, sizeof pc, &pc);
+            ctx_.rt().cmdTraceRays(cmd, &pipeline_->rayGenRegion(), &pipeline_->missRegion(),
+                                   &pipeline_->hitRegion(), &pipeline_->callableRegion(), width_,
+                                   height_, 1);
+            vkCmdPipelineBarrier2(cmd, &dep); // sample i+1 reads what sample i wrote
+        }
+    });
+    samplesDone_ += count;
+    return *static_cast<const uint32_t*>(counters_.mapped);
+}
+
+void PathTracer::copyToReadback(uint32_t targetCount) {
+    ctx_.submitAndWait([&](VkCommandBuffer cmd) {
+        VkBufferImageCopy copy{};
+        copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+        copy.imageExtent = {width_, height_, 1};
+        for (uint32_t i = 0; i < targetCount; ++i)
+            vkCmdCopyImageToBuffer(cmd, targets_[i].image, VK_IMAGE_LAYOUT_GENERAL,
+                                   readback_[i].get(), 1, &copy);
+    });
+}
+
+ImageRGBA32F PathTracer::readBeauty() {
+    if (samplesDone_ == 0) throw Error("render: no samples to read back");
+    copyToReadback(1);
+    ImageRGBA32F out(width_, height_);
+    const float* sum = static_cast<const float*>(readback_[0].mapped);
+    for (size_t px = 0; px < size_t(width_) * height_; ++px) {
+        const size_t i = px * 4;
+        const float valid = sum[i + 3];
+        const float inv = valid > 0.0f ? 1.0f / valid : 0.0f;
+        for (int c = 0; c < 3; ++c)
+            out.texels[i + c] = sum[i + c] * inv;
+        out.texels[i + 3] = 1.0f;
+    }
+    return out;
+}
+
+RenderOutput PathTracer::render(const gpu::GpuScene& scene, const RenderSettings& s,
+                                RenderStats* stats, const ProgressFn& progress) {
+    if (s.width == 0 || s.height == 0 || s.spp == 0)
+        throw Error("render: size and spp must be positive");
+    begin(scene, s);
 
     RenderStats st;
     const auto start = Clock::now();
@@ -214,31 +279,7 @@ RenderOutput PathTracer::render(const gpu::GpuScene& scene, const RenderSettings
     // JIT, and is kept out of the Mrays/s figure.
     for (uint32_t done = 0; done < s.spp;) {
         const uint32_t batch = done == 0 ? 1 : std::min(kSamplesPerBatch, s.spp - done);
-        ctx_.submitAndWait([&](VkCommandBuffer cmd) {
-            vkCmdFillBuffer(cmd, counters_.get(), 0, VK_WHOLE_SIZE, 0);
-            VkMemoryBarrier2 b{VK_STRUCTURE_TYPE_MEMORY_BARRIER_2};
-            b.srcStageMask = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT;
-            b.srcAccessMask = VK_ACCESS_2_MEMORY_WRITE_BIT;
-            b.dstStageMask = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT;
-            b.dstAccessMask = VK_ACCESS_2_MEMORY_READ_BIT | VK_ACCESS_2_MEMORY_WRITE_BIT;
-            VkDependencyInfo dep{VK_STRUCTURE_TYPE_DEPENDENCY_INFO};
-            dep.memoryBarrierCount = 1;
-            dep.pMemoryBarriers = &b;
-            vkCmdPipelineBarrier2(cmd, &dep);
-            vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_RAY_TRACING_KHR, pipeline_->pipeline());
-            vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_RAY_TRACING_KHR,
-                                    pipeline_->layout(), 0, 1, &set_, 0, nullptr);
-            for (uint32_t i = 0; i < batch; ++i) {
-                shared::PushConstants pc{globals_.address, done + i, 0};
-                vkCmdPushConstants(cmd, pipeline_->layout(), VK_SHADER_STAGE_ALL, 0, sizeof pc,
-                                   &pc);
-                ctx_.rt().cmdTraceRays(cmd, &pipeline_->rayGenRegion(), &pipeline_->missRegion(),
-                                       &pipeline_->hitRegion(), &pipeline_->callableRegion(),
-                                       s.width, s.height, 1);
-                vkCmdPipelineBarrier2(cmd, &dep); // sample i+1 reads what sample i wrote
-            }
-        });
-        const uint64_t rays = *static_cast<const uint32_t*>(counters_.mapped);
+        const uint64_t rays = addSamples(batch);
         st.rays += rays;
         if (done == 0) {
             st.firstSampleSeconds = secondsSince(start);
@@ -253,26 +294,25 @@ RenderOutput PathTracer::render(const gpu::GpuScene& scene, const RenderSettings
     const double steady = secondsSince(afterFirst);
     st.mraysPerSecond = s.spp > 1 && steady > 0 ? double(raysAfterFirst) / steady * 1e-6
                                                 : double(st.rays) / st.seconds * 1e-6;
+    if (stats) *stats = st;
+    return readOutput();
+}
 
-    ctx_.submitAndWait([&](VkCommandBuffer cmd) {
-        VkBufferImageCopy copy{};
-        copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
-        copy.imageExtent = {s.width, s.height, 1};
-        for (uint32_t i = 0; i < kTargets; ++i)
-            vkCmdCopyImageToBuffer(cmd, targets_[i].image, VK_IMAGE_LAYOUT_GENERAL,
-                                   readback_[i].get(), 1, &copy);
-    });
+RenderOutput PathTracer::readOutput() {
+    if (samplesDone_ == 0) throw Error("render: no samples to read back");
+    copyToReadback(kTargets);
+    const uint32_t w = width_, h = height_;
     // Sums over samples -> means (see pathtrace.rgen for what each holds).
     RenderOutput out;
     for (ImageRGBA32F* img :
          {&out.beauty, &out.albedo, &out.normal, &out.depth, &out.samples, &out.variance})
-        *img = ImageRGBA32F(s.width, s.height);
+        *img = ImageRGBA32F(w, h);
     const float* sum = static_cast<const float*>(readback_[0].mapped);
     const float* albedoDepth = static_cast<const float*>(readback_[1].mapped);
     const float* normalHits = static_cast<const float*>(readback_[2].mapped);
     const float* moments = static_cast<const float*>(readback_[3].mapped);
-    const float n = float(s.spp);
-    for (size_t px = 0; px < size_t(s.width) * s.height; ++px) {
+    const float n = float(samplesDone_);
+    for (size_t px = 0; px < size_t(w) * h; ++px) {
         const size_t i = px * 4;
         const float valid = sum[i + 3];
         const float inv = valid > 0.0f ? 1.0f / valid : 0.0f;
@@ -296,7 +336,6 @@ RenderOutput PathTracer::render(const gpu::GpuScene& scene, const RenderSettings
              {&out.beauty, &out.albedo, &out.normal, &out.depth, &out.samples, &out.variance})
             img->texels[i + 3] = 1.0f;
     }
-    if (stats) *stats = st;
     return out;
 }
 

@@ -55,6 +55,18 @@ class PathTracer {
     RenderOutput render(const gpu::GpuScene& scene, const RenderSettings& settings,
                         RenderStats* stats = nullptr, const ProgressFn& progress = {});
 
+    // Incremental rendering (the viewer): begin() binds the scene and
+    // settings and restarts the accumulation (settings.spp is not used);
+    // addSamples() traces `count` more samples per pixel, continuing the
+    // sample index, and returns the rays traced; readBeauty() and
+    // readOutput() read back the means over the samples so far. render() is
+    // begin() + addSamples() in batches + readOutput().
+    void begin(const gpu::GpuScene& scene, const RenderSettings& settings);
+    uint64_t addSamples(uint32_t count);
+    uint32_t samplesDone() const { return samplesDone_; }
+    ImageRGBA32F readBeauty();
+    RenderOutput readOutput();
+
     // The shader files and defines of every pipeline this class builds, so a
     // test can compile each shipped permutation.
     static RtPipelineDesc pipelineDesc(VkDescriptorSetLayout layout);
@@ -62,6 +74,7 @@ class PathTracer {
   private:
     void ensureTarget(uint32_t width, uint32_t height);
     void writeDescriptors(const gpu::GpuScene& scene);
+    void copyToReadback(uint32_t targetCount);
 
     const vk::Context& ctx_;
     vk::Handle<VkDescriptorSetLayout> setLayout_;
@@ -75,6 +88,8 @@ class PathTracer {
     vk::Buffer readback_[kTargets];
     vk::Buffer globals_, counters_;
     uint32_t maxTextures_ = 0;
+    uint32_t width_ = 0, height_ = 0; // of the current accumulation (begin())
+    uint32_t samplesDone_ = 0;
 };
 
 // FrameGlobals camera fields for `camera` at the image's aspect ratio.

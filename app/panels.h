@@ -1,0 +1,66 @@
+// The sidebar: scene, camera, render settings and statistics panels.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace nerva::view {
+
+constexpr float kSidebarWidth = 330.0f; // pixels; the render fills the rest of the window
+
+// What the panels edit. Any change but exposure and vsync restarts the
+// accumulation.
+struct ViewSettings {
+    int spp = 256;
+    int samplesPerFrame = 1;
+    int maxBounces = 4;
+    float exposure = 0.0f;
+    float envRotationDegrees = 0.0f;
+    float envIntensity = 1.0f;
+    int samplingMode = 0; // shared::kSamplingMis, kSamplingLight, kSamplingBsdf
+    float scale = 1.0f;
+    bool vsync = true;
+};
+
+struct SceneInfo {
+    std::string path;
+    std::string error; // load failure: shown in red, the scene is empty
+    std::vector<std::string> warnings;
+    std::vector<std::string> cameras;
+    int camera = -1; // selected glTF camera, -1 = free orbit
+    uint64_t triangles = 0;
+    std::string device;
+};
+
+struct FrameStats {
+    double frameMs = 0.0; // whole frame, smoothed
+    double traceMs = 0.0; // path tracing in the last frame that traced
+    double mraysPerSecond = 0.0;
+    uint32_t samples = 0, target = 0;
+    uint32_t renderWidth = 0, renderHeight = 0;
+};
+
+struct PanelActions {
+    int selectCamera = -2; // >= -1: the user picked this entry
+    bool resetView = false;
+    bool loadScene = false;
+    bool screenshot = false;
+};
+
+class Panels {
+  public:
+    Panels(const std::string& scenePath, const std::string& screenshotPath);
+    PanelActions draw(float windowHeight, ViewSettings& settings, const SceneInfo& scene,
+                      const FrameStats& stats);
+    std::string scenePath() const { return scenePath_; }
+    std::string screenshotPath() const { return screenshotPath_; }
+    void setMessage(const std::string& message) { message_ = message; }
+
+  private:
+    char scenePath_[1024] = {};
+    char screenshotPath_[1024] = {};
+    std::string message_;
+};
+
+} // namespace nerva::view

@@ -1,0 +1,64 @@
+// The viewer: owns the device, the scene, the path tracer and the window
+// layers, and runs the frame loop (progressive accumulation, restarted on any
+// change, a bounded number of samples per frame).
+#pragma once
+
+#include "camera_controller.h"
+#include "imgui_layer.h"
+#include "panels.h"
+#include "presenter.h"
+#include "viewer_args.h"
+
+#include "renderer/gpu/gpu_scene.h"
+#include "renderer/pathtracer/path_tracer.h"
+#include "renderer/scene/scene_model.h"
+#include "renderer/shader/shader_compiler.h"
+#include "renderer/vk/context.h"
+
+#include <memory>
+#include <tuple>
+
+struct GLFWwindow;
+
+namespace nerva::view {
+
+class Viewer {
+  public:
+    Viewer(GLFWwindow* window, const ViewerArgs& args);
+    ~Viewer();
+    // Returns the process exit code (3 on Vulkan validation errors).
+    int run();
+
+  private:
+    // What, when it changes, restarts the accumulation.
+    using AccumKey = std::tuple<uint32_t, uint32_t, int, int, float, float, uint64_t, uint64_t>;
+
+    void loadScene(const std::string& path, const std::string& cameraName);
+    void selectCamera(int index);
+    void handleMouse(float viewX, float viewWidth, float viewHeight);
+    void traceAndDisplay(uint32_t width, uint32_t height);
+    void showDisplay();
+    void saveScreenshot(const Screenshot& shot, const std::string& path);
+
+    GLFWwindow* window_;
+    ViewerArgs args_;
+    std::unique_ptr<vk::Context> ctx_;
+    std::unique_ptr<ShaderCompiler> compiler_;
+    std::unique_ptr<pt::PathTracer> tracer_;
+    scene::Scene scene_;
+    std::unique_ptr<gpu::GpuScene> gpuScene_;
+    uint64_t sceneGeneration_ = 0;
+    std::unique_ptr<Presenter> presenter_;
+    std::unique_ptr<ImGuiLayer> imgui_;
+    std::unique_ptr<Panels> panels_;
+    CameraController controller_;
+    ViewSettings settings_;
+    SceneInfo info_;
+    FrameStats stats_;
+    AccumKey key_{};
+    bool accumulating_ = false;
+    ImageRGBA32F beauty_; // mean radiance of the accumulation so far
+    float shownExposure_ = 0.0f;
+};
+
+} // namespace nerva::view

@@ -1,0 +1,105 @@
+#include "viewer_args.h"
+
+#include "neural/core/error.h"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace nerva::view {
+
+const char* const kViewerUsage =
+    "usage: nerva-view [SCENE.gltf|.glb] [options]\n"
+    "  --size WxH              window size (default 1280x720)\n"
+    "  --spp N                 accumulation target in samples per pixel (default 256)\n"
+    "  --samples-per-frame N   samples traced per displayed frame (default 1)\n"
+    "  --scale S               internal render scale of the view, 0.1..1\n"
+    "                          (default 1, 0.5 on a CPU device such as lavapipe)\n"
+    "  --max-bounces B         path segments after the camera ray (default 4)\n"
+    "  --seed S                random seed (default 0)\n"
+    "  --camera NAME|INDEX     start from this glTF camera\n"
+    "  --exposure STOPS        display exposure (default 0)\n"
+    "  --no-vsync              present without waiting for vertical blank\n"
+    "  --frames N              render N frames, then exit\n"
+    "  --screenshot OUT.png    write the window (render and panels) as PNG at exit\n"
+    "  --device INDEX|NAME     Vulkan device (see 'nerva info')\n"
+    "  --validation            enable the Vulkan validation layer\n"
+    "Mouse: left drag orbits, right or middle drag pans, wheel zooms. F12: screenshot.\n";
+
+namespace {
+
+[[noreturn]] void fail(const std::string& what) {
+    throw Error("nerva-view: " + what);
+}
+
+uint32_t toUint(const std::string& flag, const std::string& v, uint32_t lo, uint32_t hi) {
+    char* end = nullptr;
+    const unsigned long n = std::strtoul(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || v[0] == '-' || n < lo || n > hi)
+        fail(flag + " expects an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+             "], got '" + v + "'");
+    return uint32_t(n);
+}
+
+float toFloat(const std::string& flag, const std::string& v, float lo, float hi) {
+    char* end = nullptr;
+    const float f = std::strtof(v.c_str(), &end);
+    if (v.empty() || *end != '\0' || !(f >= lo && f <= hi))
+        fail(flag + " expects a number in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+             "], got '" + v + "'");
+    return f;
+}
+
+} // namespace
+
+ViewerArgs parseViewerArgs(int argc, char** argv) {
+    ViewerArgs a;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) fail(arg + " needs a value");
+            return argv[++i];
+        };
+        if (arg == "--help" || arg == "-h") {
+            a.help = true;
+        } else if (arg == "--size") {
+            const std::string v = value();
+            const size_t x = v.find('x');
+            if (x == std::string::npos) fail("--size expects WxH, got '" + v + "'");
+            a.width = toUint(arg, v.substr(0, x), 320, 8192);
+            a.height = toUint(arg, v.substr(x + 1), 200, 8192);
+        } else if (arg == "--spp") {
+            a.spp = toUint(arg, value(), 1, 1u << 20);
+        } else if (arg == "--samples-per-frame") {
+            a.samplesPerFrame = toUint(arg, value(), 1, 64);
+        } else if (arg == "--scale") {
+            a.scale = toFloat(arg, value(), 0.1f, 1.0f);
+        } else if (arg == "--max-bounces") {
+            a.maxBounces = toUint(arg, value(), 0, 64);
+        } else if (arg == "--seed") {
+            a.seed = toUint(arg, value(), 0, 0xffffffffu);
+        } else if (arg == "--camera") {
+            a.camera = value();
+        } else if (arg == "--exposure") {
+            a.exposure = toFloat(arg, value(), -20.0f, 20.0f);
+        } else if (arg == "--frames") {
+            a.frames = toUint(arg, value(), 1, 1u << 30);
+        } else if (arg == "--screenshot") {
+            a.screenshot = value();
+        } else if (arg == "--device") {
+            a.device = value();
+        } else if (arg == "--no-vsync") {
+            a.vsync = false;
+        } else if (arg == "--validation") {
+            a.validation = true;
+        } else if (!arg.empty() && arg[0] == '-') {
+            fail("unknown option '" + arg + "'");
+        } else if (a.scene.empty()) {
+            a.scene = arg;
+        } else {
+            fail("more than one scene given ('" + a.scene + "', '" + arg + "')");
+        }
+    }
+    return a;
+}
+
+} // namespace nerva::view

@@ -1,0 +1,158 @@
+// End-to-end checks of nerva-view: under Xvfb on lavapipe (validation on) it
+// renders frames, writes a screenshot that shows the panels and, in the view
+// region, the same image as `nerva render`; without a display it says so and
+// exits with code 2; a scene that fails to load leaves it up with the error
+// shown.
+#include "renderer/image/flip.h"
+#include "renderer/image/image_io.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <string>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifdef NERVA_VIEW
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kSource = NERVA_SOURCE_DIR_FOR_TESTS;
+const fs::path kDemo = kSource / "assets" / "scenes" / "demo" / "demo.gltf";
+constexpr uint32_t kSidebar = 330; // app/panels.h kSidebarWidth
+constexpr uint32_t kWidth = 650, kHeight = 240;
+
+fs::path scratch() {
+    static const fs::path d = [] {
+        fs::path p = fs::temp_directory_path() / ("nerva-view-test-" + std::to_string(::getpid()));
+        fs::remove_all(p);
+        fs::create_directories(p);
+        return p;
+    }();
+    return d;
+}
+
+std::string readAll(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
+struct RunResult {
+    int exitCode = -1;
+    std::string out, err;
+};
+
+RunResult run(const std::string& cmd) {
+    if (!std::getenv("XDG_RUNTIME_DIR")) { // Vulkan WSI wants one
+        const fs::path xdg = scratch() / "xdg";
+        fs::create_directories(xdg);
+        ::chmod(xdg.c_str(), 0700);
+        ::setenv("XDG_RUNTIME_DIR", xdg.c_str(), 1);
+    }
+    const fs::path out = scratch() / "stdout.txt", err = scratch() / "stderr.txt";
+    const int status = std::system((cmd + " >" + out.string() + " 2>" + err.string()).c_str());
+    RunResult r;
+    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = readAll(out);
+    r.err = readAll(err);
+    return r;
+}
+
+bool haveXvfb() {
+    return std::system("command -v xvfb-run >/dev/null 2>&1") == 0;
+}
+
+std::string underXvfb(const std::string& args) {
+    return "xvfb-run -a -s \"-screen 0 1280x800x24\" " + std::string(NERVA_VIEW) + " " + args;
+}
+
+nerva::ImageRGBA32F crop(const nerva::ImageRGBA32F& img, uint32_t x0, uint32_t w) {
+    nerva::ImageRGBA32F out(w, img.height);
+    for (uint32_t y = 0; y < img.height; ++y)
+        for (uint32_t x = 0; x < w; ++x)
+            for (int c = 0; c < 4; ++c)
+                out.at(x, y)[c] = img.at(x0 + x, y)[c];
+    return out;
+}
+
+size_t distinctColours(const nerva::ImageRGBA32F& img) {
+    std::set<uint32_t> colours;
+    for (size_t i = 0; i < img.texels.size(); i += 4)
+        colours.insert(uint32_t(std::lround(img.texels[i] * 255)) << 16 |
+                       uint32_t(std::lround(img.texels[i + 1] * 255)) << 8 |
+                       uint32_t(std::lround(img.texels[i + 2] * 255)));
+    return colours.size();
+}
+
+TEST(Viewer, NoDisplayExitsWithCode2) {
+    const RunResult r =
+        run("env -u DISPLAY -u WAYLAND_DISPLAY " + std::string(NERVA_VIEW) + " " + kDemo.string());
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("nerva render"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "one line expected: " << r.err;
+}
+
+TEST(Viewer, ScreenshotShowsPanelsAndMatchesHeadlessRender) {
+    if (!haveXvfb()) GTEST_SKIP() << "xvfb-run is not installed";
+    const fs::path shot = scratch() / "view.png", ref = scratch() / "ref.png";
+    const std::string size = std::to_string(kWidth) + "x" + std::to_string(kHeight);
+    // 4 spp at 2 samples per frame: the accumulation is complete by frame 2.
+    const RunResult v = run(underXvfb(
+        kDemo.string() + " --size " + size +
+        " --scale 1 --spp 4 --samples-per-frame 2 --frames 3 --screenshot " + shot.string()));
+    ASSERT_EQ(v.exitCode, 0) << v.out << v.err;
+    ASSERT_TRUE(fs::exists(shot)) << v.out << v.err;
+    const RunResult h = run(std::string(NERVA_CLI) + " render " + kDemo.string() + " --size " +
+                            std::to_string(kWidth - kSidebar) + "x" + std::to_string(kHeight) +
+                            " --spp 4 --quiet -o " + ref.string());
+    ASSERT_EQ(h.exitCode, 0) << h.err;
+
+    const nerva::ImageRGBA32F screen = nerva::readDisplayImage(shot.string());
+    ASSERT_EQ(screen.width, kWidth);
+    ASSERT_EQ(screen.height, kHeight);
+    const nerva::ImageRGBA32F view = crop(screen, kSidebar, kWidth - kSidebar);
+    const nerva::ImageRGBA32F panel = crop(screen, 0, kSidebar);
+    const nerva::ImageRGBA32F headless = nerva::readDisplayImage(ref.string());
+
+    // Not blank: the render region has structure.
+    EXPECT_GT(distinctColours(view), 200u);
+    // The UI is drawn: the panel holds text and widgets, not one flat colour,
+    // and looks nothing like the render beside it.
+    EXPECT_GT(distinctColours(panel), 8u);
+    const nerva::ImageRGBA32F headlessLeft = crop(headless, 0, kSidebar);
+    EXPECT_GT(nerva::computeFlip(headlessLeft, panel).mean, 0.1f);
+    // The view region is the headless render of the same camera and spp.
+    const float flip = nerva::computeFlip(headless, view).mean;
+    EXPECT_LT(flip, 0.01f) << "FLIP between viewer and nerva render: " << flip;
+}
+
+TEST(Viewer, BadSceneShowsErrorAndStaysUp) {
+    if (!haveXvfb()) GTEST_SKIP() << "xvfb-run is not installed";
+    const fs::path shot = scratch() / "bad.png";
+    const fs::path missing = scratch() / "no-such-scene.gltf";
+    const RunResult v = run(
+        underXvfb(missing.string() + " --size 650x240 --frames 2 --screenshot " + shot.string()));
+    ASSERT_EQ(v.exitCode, 0) << v.out << v.err;
+    EXPECT_NE(v.err.find("no-such-scene.gltf"), std::string::npos) << v.err;
+    ASSERT_TRUE(fs::exists(shot));
+    // The error is drawn in the panel in red (app/panels.cpp kErrorColour).
+    const nerva::ImageRGBA32F panel = crop(nerva::readDisplayImage(shot.string()), 0, kSidebar);
+    size_t red = 0;
+    for (size_t i = 0; i < panel.texels.size(); i += 4)
+        if (panel.texels[i] > 0.8f && panel.texels[i + 1] < 0.5f && panel.texels[i + 2] < 0.5f)
+            ++red;
+    EXPECT_GT(red, 20u);
+}
+
+} // namespace
+
+#endif // NERVA_VIEW
