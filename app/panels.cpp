@@ -98,6 +98,8 @@ PanelActions Panels::draw(float windowHeight, ViewSettings& s, const SceneInfo& 
     if (ImGui::CollapsingHeader("Screenshot", ImGuiTreeNodeFlags_DefaultOpen)) {
         ImGui::InputText("png", screenshotPath_, sizeof screenshotPath_);
         if (ImGui::Button("Save (F12)")) act.screenshot = true;
+        ImGui::SameLine();
+        if (ImGui::Button("Print render command")) act.printCommand = true;
         if (!message_.empty()) ImGui::TextWrapped("%s", message_.c_str());
     }
     ImGui::PopItemWidth();

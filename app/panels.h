@@ -46,6 +46,7 @@ struct PanelActions {
     bool resetView = false;
     bool loadScene = false;
     bool screenshot = false;
+    bool printCommand = false; // print the `nerva render` line for this view
 };
 
 class Panels {

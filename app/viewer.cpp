@@ -1,5 +1,7 @@
 #include "viewer.h"
 
+#include "render_command.h"
+
 #include "neural/core/error.h"
 #include "renderer/image/image_io.h"
 #include "renderer/image/tonemap.h"
@@ -283,7 +285,18 @@ int Viewer::run() {
             std::printf("frame %u: %.1f ms, %u/%u spp\n", frames, ms, stats_.samples,
                         stats_.target);
         ++frames;
-        if (args_.frames > 0 && frames >= args_.frames) break;
+        const bool exiting = args_.frames > 0 && frames >= args_.frames;
+        if (act.printCommand || exiting) {
+            // Any view can be reproduced headless with this line.
+            const std::string cmd = renderCommandLine(
+                info_.path, settings_, controller_.camera(),
+                info_.camera >= 0 ? info_.cameras[size_t(info_.camera)] : std::string(),
+                stats_.renderWidth, stats_.renderHeight, args_.seed);
+            std::printf("render command: %s\n", cmd.c_str());
+            std::fflush(stdout);
+            panels_->setMessage(cmd);
+        }
+        if (exiting) break;
     }
     vkDeviceWaitIdle(ctx_->device());
     if (ctx_->validationErrors() > 0) {

@@ -111,9 +111,21 @@ TEST(Viewer, ScreenshotShowsPanelsAndMatchesHeadlessRender) {
         " --scale 1 --spp 4 --samples-per-frame 2 --frames 3 --screenshot " + shot.string()));
     ASSERT_EQ(v.exitCode, 0) << v.out << v.err;
     ASSERT_TRUE(fs::exists(shot)) << v.out << v.err;
-    const RunResult h = run(std::string(NERVA_CLI) + " render " + kDemo.string() + " --size " +
-                            std::to_string(kWidth - kSidebar) + "x" + std::to_string(kHeight) +
-                            " --spp 4 --quiet -o " + ref.string());
+    // The viewer prints the `nerva render` line that reproduces its view;
+    // run exactly that (with our binary and output path).
+    const std::string tag = "render command: nerva render ";
+    const size_t at = v.out.find(tag);
+    ASSERT_NE(at, std::string::npos) << v.out;
+    std::string cmd = v.out.substr(at + tag.size());
+    cmd = cmd.substr(0, cmd.find('\n'));
+    const size_t o = cmd.find(" -o view.png");
+    ASSERT_NE(o, std::string::npos) << cmd;
+    cmd.replace(o, std::string(" -o view.png").size(), " -o " + ref.string());
+    EXPECT_NE(
+        cmd.find("--size " + std::to_string(kWidth - kSidebar) + "x" + std::to_string(kHeight)),
+        std::string::npos)
+        << cmd;
+    const RunResult h = run(std::string(NERVA_CLI) + " render " + cmd + " --quiet");
     ASSERT_EQ(h.exitCode, 0) << h.err;
 
     const nerva::ImageRGBA32F screen = nerva::readDisplayImage(shot.string());

@@ -1,0 +1,21 @@
+// The `nerva render` command line that reproduces the current view headless:
+// the same scene, size, seed, bounces, sampling, environment and camera.
+#pragma once
+
+#include "panels.h"
+
+#include "renderer/scene/scene_model.h"
+
+#include <cstdint>
+#include <string>
+
+namespace nerva::view {
+
+// `camera` is the view's camera; `gltfCamera` the selected scene camera's
+// name when the view is exactly that camera (orthographic cameras can only
+// be reproduced that way), else empty.
+std::string renderCommandLine(const std::string& scenePath, const ViewSettings& settings,
+                              const scene::Camera& camera, const std::string& gltfCamera,
+                              uint32_t width, uint32_t height, uint32_t seed);
+
+} // namespace nerva::view
