@@ -36,6 +36,11 @@ PanelActions Panels::draw(float windowHeight, ViewSettings& s, const SceneInfo& 
     if (ImGui::CollapsingHeader("Scene", ImGuiTreeNodeFlags_DefaultOpen)) {
         ImGui::InputText("file", scenePath_, sizeof scenePath_);
         if (ImGui::Button("Load")) act.loadScene = true;
+        if (!scene.shaderError.empty()) {
+            ImGui::PushStyleColor(ImGuiCol_Text, kErrorColour);
+            ImGui::TextWrapped("shader: %s", scene.shaderError.c_str());
+            ImGui::PopStyleColor();
+        }
         if (!scene.error.empty()) {
             ImGui::PushStyleColor(ImGuiCol_Text, kErrorColour);
             ImGui::TextWrapped("%s", scene.error.c_str());

@@ -31,6 +31,7 @@ struct SceneInfo {
     int camera = -1; // selected glTF camera, -1 = free orbit
     uint64_t triangles = 0;
     std::string device;
+    std::string shaderError; // last failed shader reload (the previous pipeline still runs)
 };
 
 struct FrameStats {

@@ -50,8 +50,11 @@ std::string pendingDrop; // set by onDrop, consumed by the frame loop
 
 Viewer::Viewer(GLFWwindow* window, const ViewerArgs& args) : window_(window), args_(args) {
     ctx_ = std::make_unique<vk::Context>(contextOptions(args));
-    compiler_ = std::make_unique<ShaderCompiler>();
-    tracer_ = std::make_unique<pt::PathTracer>(*ctx_, *compiler_);
+    const std::string shaderDir =
+        args.shaderDir.empty() ? std::string(NERVA_SHADER_DIR) : args.shaderDir;
+    compiler_ = std::make_unique<ShaderCompiler>(shaderDir);
+    shaderWatcher_ = std::make_unique<ShaderWatcher>(shaderDir);
+    buildTracer();
     presenter_ = std::make_unique<Presenter>(*ctx_, window, args.vsync);
     imgui_ = std::make_unique<ImGuiLayer>(*ctx_, window, presenter_->renderPass(),
                                           presenter_->imageCount());
@@ -76,11 +79,26 @@ Viewer::~Viewer() {
     tracer_.reset();
 }
 
+void Viewer::buildTracer() {
+    try {
+        auto tracer = std::make_unique<pt::PathTracer>(*ctx_, *compiler_);
+        vkDeviceWaitIdle(ctx_->device());
+        tracer_ = std::move(tracer);
+        accumulating_ = false; // new shaders: start the image again
+        shaderError_.clear();
+    } catch (const Error& e) {
+        shaderError_ = e.what();
+        std::fprintf(stderr, "nerva-view: %s\n", e.what());
+    }
+    info_.shaderError = shaderError_;
+}
+
 void Viewer::loadScene(const std::string& path, const std::string& cameraName) {
     vkDeviceWaitIdle(ctx_->device());
     gpuScene_.reset();
     info_ = SceneInfo{};
     info_.path = path;
+    info_.shaderError = shaderError_;
     info_.device = ctx_->report().name;
     std::vector<std::string> gpuWarnings;
     try {
@@ -163,6 +181,13 @@ void Viewer::handleMouse(float viewX, float viewWidth, float viewHeight) {
 }
 
 void Viewer::traceAndDisplay(uint32_t width, uint32_t height) {
+    if (!tracer_) { // shaders never compiled: an empty view, the error is in the panel
+        if (beauty_.width != width || beauty_.height != height) {
+            beauty_ = ImageRGBA32F(width, height);
+            showDisplay();
+        }
+        return;
+    }
     const AccumKey key{width,
                        height,
                        settings_.maxBounces,
@@ -250,6 +275,7 @@ int Viewer::run() {
             loadScene(pendingDrop, "");
             pendingDrop.clear();
         }
+        if (shaderWatcher_->changed()) buildTracer();
         imgui_->newFrame();
         const PanelActions act = panels_->draw(float(fbh), settings_, info_, stats_);
         if (act.loadScene) loadScene(panels_->scenePath(), "");

@@ -7,6 +7,7 @@
 #include "imgui_layer.h"
 #include "panels.h"
 #include "presenter.h"
+#include "shader_watcher.h"
 #include "viewer_args.h"
 
 #include "renderer/gpu/gpu_scene.h"
@@ -39,12 +40,17 @@ class Viewer {
     void traceAndDisplay(uint32_t width, uint32_t height);
     void showDisplay();
     void saveScreenshot(const Screenshot& shot, const std::string& path);
+    // (Re)builds the path tracer from the shader folder; on a compile error
+    // keeps the running one and shows the error.
+    void buildTracer();
 
     GLFWwindow* window_;
     ViewerArgs args_;
     std::unique_ptr<vk::Context> ctx_;
     std::unique_ptr<ShaderCompiler> compiler_;
-    std::unique_ptr<pt::PathTracer> tracer_;
+    std::unique_ptr<pt::PathTracer> tracer_; // null until shaders first compile
+    std::unique_ptr<ShaderWatcher> shaderWatcher_;
+    std::string shaderError_;
     scene::Scene scene_;
     std::unique_ptr<gpu::GpuScene> gpuScene_;
     uint64_t sceneGeneration_ = 0;

@@ -23,6 +23,9 @@ const char* const kViewerUsage =
     "  --screenshot OUT.png    write the window (render and panels) as PNG at exit\n"
     "  --device INDEX|NAME     Vulkan device (see 'nerva info')\n"
     "  --validation            enable the Vulkan validation layer\n"
+    "  --shader-dir DIR        compile and hot-reload shaders from DIR (default: the\n"
+    "                          source tree's shaders/); edits rebuild the pipeline, a\n"
+    "                          compile error is shown and the last good one keeps running\n"
     "Mouse: left drag orbits, right or middle drag pans, wheel zooms. F12: screenshot.\n";
 
 namespace {
@@ -61,6 +64,8 @@ ViewerArgs parseViewerArgs(int argc, char** argv) {
         };
         if (arg == "--help" || arg == "-h") {
             a.help = true;
+        } else if (arg == "--shader-dir") {
+            a.shaderDir = value();
         } else if (arg == "--size") {
             const std::string v = value();
             const size_t x = v.find('x');

@@ -21,6 +21,7 @@ struct ViewerArgs {
     bool vsync = true;
     bool validation = false;
     std::string device;
+    std::string shaderDir; // shaders to compile and watch (default: the source tree's)
     bool help = false;
 };
 

@@ -165,6 +165,28 @@ TEST(Viewer, BadSceneShowsErrorAndStaysUp) {
     EXPECT_GT(red, 20u);
 }
 
+TEST(Viewer, ShaderCompileErrorIsShownNotFatal) {
+    if (!haveXvfb()) GTEST_SKIP() << "xvfb-run is not installed";
+    // A copy of the shaders with a syntax error in the closest-hit stage.
+    const fs::path shaders = scratch() / "broken-shaders";
+    fs::remove_all(shaders);
+    fs::copy(kSource / "shaders", shaders, fs::copy_options::recursive);
+    std::ofstream(shaders / "pathtrace" / "pathtrace.rchit", std::ios::app)
+        << "\nthis is not glsl\n";
+    const fs::path shot = scratch() / "broken.png";
+    const RunResult v = run(underXvfb(kDemo.string() + " --size 650x240 --frames 2 --shader-dir " +
+                                      shaders.string() + " --screenshot " + shot.string()));
+    ASSERT_EQ(v.exitCode, 0) << v.out << v.err;
+    EXPECT_NE(v.err.find("pathtrace.rchit:"), std::string::npos) << v.err;
+    ASSERT_TRUE(fs::exists(shot));
+    const nerva::ImageRGBA32F panel = crop(nerva::readDisplayImage(shot.string()), 0, kSidebar);
+    size_t red = 0;
+    for (size_t i = 0; i < panel.texels.size(); i += 4)
+        if (panel.texels[i] > 0.8f && panel.texels[i + 1] < 0.5f && panel.texels[i + 2] < 0.5f)
+            ++red;
+    EXPECT_GT(red, 20u) << "the compile error is not drawn in the panel";
+}
+
 } // namespace
 
 #endif // NERVA_VIEW
