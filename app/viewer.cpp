@@ -246,10 +246,19 @@ void Viewer::saveScreenshot(const Screenshot& shot, const std::string& path) {
         panels_->setMessage("this swapchain cannot be read back; no screenshot");
         return;
     }
-    ImageRGBA32F img(shot.width, shot.height);
-    for (size_t i = 0; i < shot.rgba.size(); ++i)
-        img.texels[i] = float(shot.rgba[i]) / 255.0f;
     try {
+        // EXR/HDR: the render's linear radiance (what `nerva render` would
+        // write); PNG/JPEG: the window as shown, panels included.
+        if (!isDisplayReferred(imageFormatOf(path))) {
+            writeImage(path, beauty_);
+            panels_->setMessage("saved " + path);
+            std::printf("nerva-view: screenshot %s (%ux%u, linear)\n", path.c_str(), beauty_.width,
+                        beauty_.height);
+            return;
+        }
+        ImageRGBA32F img(shot.width, shot.height);
+        for (size_t i = 0; i < shot.rgba.size(); ++i)
+            img.texels[i] = float(shot.rgba[i]) / 255.0f;
         writeDisplayImage(path, img);
         panels_->setMessage("saved " + path);
         std::printf("nerva-view: screenshot %s (%ux%u)\n", path.c_str(), shot.width, shot.height);

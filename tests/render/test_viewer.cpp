@@ -165,6 +165,21 @@ TEST(Viewer, BadSceneShowsErrorAndStaysUp) {
     EXPECT_GT(red, 20u);
 }
 
+TEST(Viewer, ExrScreenshotHoldsTheLinearRender) {
+    if (!haveXvfb()) GTEST_SKIP() << "xvfb-run is not installed";
+    const fs::path shot = scratch() / "linear.exr";
+    const RunResult v = run(underXvfb(
+        kDemo.string() + " --size 650x240 --scale 1 --frames 2 --screenshot " + shot.string()));
+    ASSERT_EQ(v.exitCode, 0) << v.out << v.err;
+    const nerva::ImageRGBA32F img = nerva::readImage(shot.string());
+    EXPECT_EQ(img.width, 650u - kSidebar); // the render region only, no panels
+    EXPECT_EQ(img.height, 240u);
+    float brightest = 0.0f;
+    for (size_t i = 0; i < img.texels.size(); i += 4)
+        brightest = std::max(brightest, img.texels[i]);
+    EXPECT_GT(brightest, 0.2f);
+}
+
 TEST(Viewer, ShaderCompileErrorIsShownNotFatal) {
     if (!haveXvfb()) GTEST_SKIP() << "xvfb-run is not installed";
     // A copy of the shaders with a syntax error in the closest-hit stage.
