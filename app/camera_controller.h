@@ -22,6 +22,7 @@ class CameraController {
     void zoom(float wheel);
 
     const scene::Camera& camera() const { return camera_; }
+    float pivotDistance() const { return distance_; }
     // Bumped on every change, so the viewer knows to restart accumulation.
     uint64_t version() const { return version_; }
 

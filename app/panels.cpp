@@ -69,6 +69,19 @@ PanelActions Panels::draw(float windowHeight, ViewSettings& s, const SceneInfo& 
             ImGui::EndCombo();
         }
         if (ImGui::Button("Reset view")) act.resetView = true;
+        ImGui::SameLine();
+        if (ImGui::Button("Save viewpoint")) act.saveViewpoint = true;
+        for (size_t i = 0; i < scene.viewpoints.size(); ++i) {
+            ImGui::PushID(1000 + int(i));
+            if (ImGui::SmallButton(scene.viewpoints[i].c_str())) act.restoreViewpoint = int(i);
+            ImGui::PopID();
+            if ((i + 1) % 4 != 0 && i + 1 < scene.viewpoints.size()) ImGui::SameLine();
+        }
+        if (!scene.viewpointsError.empty()) {
+            ImGui::PushStyleColor(ImGuiCol_Text, kErrorColour);
+            ImGui::TextWrapped("%s", scene.viewpointsError.c_str());
+            ImGui::PopStyleColor();
+        }
         ImGui::TextDisabled("drag: orbit, right drag: pan, wheel: zoom");
     }
 

@@ -32,6 +32,8 @@ struct SceneInfo {
     uint64_t triangles = 0;
     std::string device;
     std::string shaderError; // last failed shader reload (the previous pipeline still runs)
+    std::vector<std::string> viewpoints; // names of the saved viewpoints (SCENE.views.json)
+    std::string viewpointsError;         // a malformed viewpoints file
 };
 
 struct FrameStats {
@@ -48,6 +50,8 @@ struct PanelActions {
     bool loadScene = false;
     bool screenshot = false;
     bool printCommand = false; // print the `nerva render` line for this view
+    bool saveViewpoint = false;
+    int restoreViewpoint = -1; // >= 0: go to this saved viewpoint
 };
 
 class Panels {

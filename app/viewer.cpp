@@ -68,6 +68,12 @@ Viewer::Viewer(GLFWwindow* window, const ViewerArgs& args) : window_(window), ar
     glfwSetWindowUserPointer(window, &pendingDrop);
     glfwSetDropCallback(window, onDrop);
     loadScene(args.scene, args.camera);
+    if (args.viewpoint >= 0) {
+        if (size_t(args.viewpoint) < viewpoints_.size())
+            restoreViewpoint(size_t(args.viewpoint));
+        else
+            panels_->setMessage("no saved viewpoint " + std::to_string(args.viewpoint));
+    }
 }
 
 Viewer::~Viewer() {
@@ -91,6 +97,30 @@ void Viewer::buildTracer() {
         std::fprintf(stderr, "nerva-view: %s\n", e.what());
     }
     info_.shaderError = shaderError_;
+}
+
+void Viewer::saveViewpoint() {
+    if (info_.path.empty()) return;
+    viewpoints_.push_back(viewpointOf(controller_.camera(), controller_.pivotDistance(),
+                                      "view " + std::to_string(viewpoints_.size() + 1)));
+    try {
+        saveViewpoints(viewpointsPath(info_.path), viewpoints_);
+        panels_->setMessage("saved " + viewpoints_.back().name + " to " +
+                            viewpointsPath(info_.path));
+    } catch (const std::exception& e) {
+        viewpoints_.pop_back();
+        panels_->setMessage(e.what());
+    }
+    info_.viewpoints.clear();
+    for (const Viewpoint& v : viewpoints_)
+        info_.viewpoints.push_back(v.name);
+}
+
+void Viewer::restoreViewpoint(size_t index) {
+    if (index >= viewpoints_.size()) return;
+    const Viewpoint& v = viewpoints_[index];
+    controller_.reset(cameraOf(v), glm::length(v.at - v.from));
+    info_.camera = -1;
 }
 
 void Viewer::loadScene(const std::string& path, const std::string& cameraName) {
@@ -119,6 +149,16 @@ void Viewer::loadScene(const std::string& path, const std::string& cameraName) {
     for (size_t i = 0; i < scene_.cameras.size(); ++i)
         info_.cameras.push_back(scene_.cameras[i].name.empty() ? "camera " + std::to_string(i)
                                                                : scene_.cameras[i].name);
+    viewpoints_.clear();
+    if (info_.error.empty() && !path.empty()) {
+        try {
+            viewpoints_ = loadViewpoints(viewpointsPath(path));
+        } catch (const std::exception& e) {
+            info_.viewpointsError = e.what(); // the scene still shows
+        }
+    }
+    for (const Viewpoint& v : viewpoints_)
+        info_.viewpoints.push_back(v.name);
     ++sceneGeneration_;
     accumulating_ = false;
     int camera = scene_.cameras.empty() ? -1 : 0;
@@ -290,6 +330,8 @@ int Viewer::run() {
         if (act.loadScene) loadScene(panels_->scenePath(), "");
         if (act.selectCamera >= -1) selectCamera(act.selectCamera);
         if (act.resetView) selectCamera(info_.camera);
+        if (act.saveViewpoint) saveViewpoint();
+        if (act.restoreViewpoint >= 0) restoreViewpoint(size_t(act.restoreViewpoint));
         const bool f12 = glfwGetKey(window_, GLFW_KEY_F12) == GLFW_PRESS;
         const bool f12Pressed = f12 && !f12Was;
         f12Was = f12;

@@ -9,6 +9,7 @@
 #include "presenter.h"
 #include "shader_watcher.h"
 #include "viewer_args.h"
+#include "viewpoints.h"
 
 #include "renderer/gpu/gpu_scene.h"
 #include "renderer/pathtracer/path_tracer.h"
@@ -43,6 +44,8 @@ class Viewer {
     // (Re)builds the path tracer from the shader folder; on a compile error
     // keeps the running one and shows the error.
     void buildTracer();
+    void saveViewpoint();
+    void restoreViewpoint(size_t index);
 
     GLFWwindow* window_;
     ViewerArgs args_;
@@ -51,6 +54,7 @@ class Viewer {
     std::unique_ptr<pt::PathTracer> tracer_; // null until shaders first compile
     std::unique_ptr<ShaderWatcher> shaderWatcher_;
     std::string shaderError_;
+    std::vector<Viewpoint> viewpoints_; // of the current scene
     scene::Scene scene_;
     std::unique_ptr<gpu::GpuScene> gpuScene_;
     uint64_t sceneGeneration_ = 0;

@@ -17,6 +17,7 @@ struct ViewerArgs {
     uint32_t maxBounces = 4;
     uint32_t seed = 0;
     std::string camera; // glTF camera name or index
+    int viewpoint = -1; // start from this saved viewpoint (SCENE.views.json)
     float exposure = 0.0f;
     bool vsync = true;
     bool validation = false;

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -178,6 +180,39 @@ TEST(Viewer, ExrScreenshotHoldsTheLinearRender) {
     for (size_t i = 0; i < img.texels.size(); i += 4)
         brightest = std::max(brightest, img.texels[i]);
     EXPECT_GT(brightest, 0.2f);
+}
+
+TEST(Viewer, StartsFromASavedViewpoint) {
+    if (!haveXvfb()) GTEST_SKIP() << "xvfb-run is not installed";
+    // A copy of the demo scene with a viewpoints file beside it.
+    const fs::path dir = scratch() / "views-scene";
+    fs::remove_all(dir);
+    fs::copy(kDemo.parent_path(), dir, fs::copy_options::recursive);
+    const fs::path scene = dir / "demo.gltf";
+    std::ofstream(scene.string() + ".views.json")
+        << R"({"version": 1, "views": [{"name": "high", "from": [0, 6, 6], "at": [0, 0, 0],)"
+        << R"( "up": [0, 1, 0], "yfov_degrees": 40}]})";
+    const RunResult v = run(underXvfb(scene.string() + " --size 650x240 --frames 2 --viewpoint 0"));
+    ASSERT_EQ(v.exitCode, 0) << v.out << v.err;
+    const size_t from = v.out.find("--look-from ");
+    ASSERT_NE(from, std::string::npos) << v.out;
+    float x = 0, y = 0, z = 0;
+    ASSERT_EQ(std::sscanf(v.out.c_str() + from, "--look-from %f,%f,%f", &x, &y, &z), 3) << v.out;
+    EXPECT_NEAR(x, 0.0f, 1e-4f);
+    EXPECT_NEAR(y, 6.0f, 1e-4f);
+    EXPECT_NEAR(z, 6.0f, 1e-4f);
+    EXPECT_NE(v.out.find("--fov 40"), std::string::npos) << v.out;
+
+    // A malformed file: the scene still shows, the problem is named.
+    std::ofstream(scene.string() + ".views.json")
+        << R"({"version": 1, "views": [{"from": [0, 1]}]})";
+    const fs::path shot = scratch() / "views-bad.png";
+    const RunResult b =
+        run(underXvfb(scene.string() + " --size 650x240 --frames 2 --screenshot " + shot.string()));
+    ASSERT_EQ(b.exitCode, 0) << b.out << b.err;
+    const nerva::ImageRGBA32F view =
+        crop(nerva::readDisplayImage(shot.string()), kSidebar, 650 - kSidebar);
+    EXPECT_GT(distinctColours(view), 200u) << "the scene should still render";
 }
 
 TEST(Viewer, ShaderCompileErrorIsShownNotFatal) {
