@@ -1,0 +1,98 @@
+#include "albedo_tables.h"
+
+#include "shaders/shared/lobes/dielectric_lobe.h"
+#include "shaders/shared/lobes/ggx_aniso.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <thread>
+
+namespace nerva::material {
+namespace {
+
+using shared::vec2;
+using shared::vec3;
+
+// Van der Corput radical inverse in base 2.
+float radicalInverse2(uint32_t i) {
+    i = (i << 16u) | (i >> 16u);
+    i = ((i & 0x55555555u) << 1u) | ((i & 0xAAAAAAAAu) >> 1u);
+    i = ((i & 0x33333333u) << 2u) | ((i & 0xCCCCCCCCu) >> 2u);
+    i = ((i & 0x0F0F0F0Fu) << 4u) | ((i & 0xF0F0F0F0u) >> 4u);
+    i = ((i & 0x00FF00FFu) << 8u) | ((i & 0xFF00FF00u) >> 8u);
+    return float(double(i) * (1.0 / 4294967296.0));
+}
+
+vec3 viewDirection(float cosTheta) {
+    const float c = std::clamp(cosTheta, shared::kAlbedoMinCos, 1.0f);
+    return vec3(std::sqrt(std::max(0.0f, 1.0f - c * c)), 0.0f, c);
+}
+
+// Mean of weight(u) over a Hammersley set of n points, u = ((i + 1/2) / n, phi2(i)).
+template <typename Weight> float hammersleyMean(int samples, const Weight& weight) {
+    const int n = std::max(samples, 1);
+    double sum = 0.0;
+    for (int i = 0; i < n; ++i)
+        sum += double(weight(vec2((float(i) + 0.5f) / float(n), radicalInverse2(uint32_t(i)))));
+    return float(sum / n);
+}
+
+} // namespace
+
+float ggxDirectionalAlbedo(float cosTheta, float roughness, int samples) {
+    shared::ConductorLobe lobe;
+    lobe.f0 = vec3(1.0f);
+    lobe.f82Tint = vec3(1.0f);
+    lobe.alpha = shared::albedoTableAlpha(std::clamp(roughness, 0.0f, 1.0f));
+    const vec3 wo = viewDirection(cosTheta);
+    return hammersleyMean(samples,
+                          [&](vec2 u) { return shared::conductorSample(lobe, wo, u).weight.x; });
+}
+
+float dielectricDirectionalAlbedo(float cosTheta, float roughness, float eta, int samples) {
+    shared::DielectricReflectionLobe lobe;
+    lobe.eta = std::max(eta, 1e-3f);
+    lobe.alpha = shared::albedoTableAlpha(std::clamp(roughness, 0.0f, 1.0f));
+    const vec3 wo = viewDirection(cosTheta);
+    return hammersleyMean(
+        samples, [&](vec2 u) { return shared::dielectricReflectionSample(lobe, wo, u).weight.x; });
+}
+
+AlbedoTableSet computeAlbedoTables(int samples, unsigned threads) {
+    using shared::kAlbedoCosSize;
+    using shared::kAlbedoIorSize;
+    using shared::kAlbedoRoughSize;
+    AlbedoTableSet set;
+    set.ggx.resize(size_t(kAlbedoCosSize) * kAlbedoRoughSize);
+    set.dielectric.resize(set.ggx.size() * kAlbedoIorSize);
+    // Rows (one roughness of one table) are the unit of work; row r < R is
+    // the ggx table's, the others the dielectric slices' in order.
+    const unsigned rows = kAlbedoRoughSize * (1u + kAlbedoIorSize);
+    auto work = [&](unsigned first, unsigned stride) {
+        for (unsigned row = first; row < rows; row += stride) {
+            const unsigned j = row % kAlbedoRoughSize;
+            const float r = shared::albedoNodeRoughness(j);
+            for (unsigned i = 0; i < kAlbedoCosSize; ++i) {
+                const float mu = shared::albedoNodeCos(i);
+                if (row < kAlbedoRoughSize) {
+                    set.ggx[size_t(j) * kAlbedoCosSize + i] = ggxDirectionalAlbedo(mu, r, samples);
+                } else {
+                    const unsigned k = row / kAlbedoRoughSize - 1u;
+                    set.dielectric[(size_t(k) * kAlbedoRoughSize + j) * kAlbedoCosSize + i] =
+                        dielectricDirectionalAlbedo(mu, r, shared::albedoNodeIor(k), samples);
+                }
+            }
+        }
+    };
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    threads = std::min(threads, rows);
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t)
+        pool.emplace_back(work, t, threads);
+    work(0, threads);
+    for (std::thread& t : pool)
+        t.join();
+    return set;
+}
+
+} // namespace nerva::material

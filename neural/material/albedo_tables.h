@@ -1,0 +1,36 @@
+// Directional-albedo tables of the GGX lobes of shaders/shared/lobes,
+// computed by deterministic quasi-Monte Carlo integration of the lobes' own
+// C++ builds (layout, nodes and the GPU/CPU lookup: albedo_lookup.h).
+#pragma once
+
+#include "shaders/shared/lobes/albedo_lookup.h"
+
+#include <vector>
+
+namespace nerva::material {
+
+// Samples per table entry that computeAlbedoTables uses by default.
+constexpr int kAlbedoTableSamples = 1024;
+
+// Directional albedo of GGX reflection with F = 1 (E_ggx) and of
+// DielectricReflectionLobe (E_diel) for isotropic alpha = max(r^2,
+// kLobeMinAlpha), by `samples` points of a Hammersley set driving the lobes'
+// visible-normal samplers (the estimate is the mean sample weight). Every
+// argument is clamped to the lobes' domain (cosTheta to [kAlbedoMinCos, 1]).
+float ggxDirectionalAlbedo(float cosTheta, float roughness, int samples = kAlbedoTableSamples);
+float dielectricDirectionalAlbedo(float cosTheta, float roughness, float eta,
+                                  int samples = kAlbedoTableSamples);
+
+struct AlbedoTableSet {
+    std::vector<float> ggx;        // kAlbedoCosSize * kAlbedoRoughSize
+    std::vector<float> dielectric; // ... * kAlbedoIorSize
+
+    // Pointers for the shared lookup; valid while this set lives unchanged.
+    shared::AlbedoTables view() const { return {ggx.data(), dielectric.data()}; }
+};
+
+// Every entry of both tables (deterministic: same result on every run and
+// for any number of threads; threads = 0 uses the hardware's).
+AlbedoTableSet computeAlbedoTables(int samples = kAlbedoTableSamples, unsigned threads = 0);
+
+} // namespace nerva::material
