@@ -2,6 +2,7 @@
 // bytes; bad input gives one error line naming the file, exit code 2 and no
 // output file.
 #include "renderer/image/image_io.h"
+#include "tests/support/process.h"
 
 #include <gtest/gtest.h>
 
@@ -28,38 +29,16 @@ namespace fs = std::filesystem;
 
 const fs::path kSource = NERVA_SOURCE_DIR_FOR_TESTS;
 
-struct RunResult {
-    int exitCode = -1;
-    bool signaled = false;
-    std::string out, err;
-};
+using nerva::test::readAll;
+using nerva::test::RunResult;
 
 fs::path scratch() {
-    static const fs::path d = [] {
-        fs::path p = fs::temp_directory_path() / ("nerva-cli-test-" + std::to_string(::getpid()));
-        fs::remove_all(p);
-        fs::create_directories(p);
-        return p;
-    }();
+    static const fs::path d = nerva::test::scratchDir("cli-test");
     return d;
 }
 
-std::string readAll(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
-
 RunResult runCli(const std::string& args) {
-    const fs::path out = scratch() / "stdout.txt", err = scratch() / "stderr.txt";
-    const std::string cmd =
-        std::string(NERVA_CLI) + " " + args + " >" + out.string() + " 2>" + err.string();
-    const int status = std::system(cmd.c_str());
-    RunResult r;
-    r.signaled = WIFSIGNALED(status);
-    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = readAll(out);
-    r.err = readAll(err);
-    return r;
+    return nerva::test::runCommand(std::string(NERVA_CLI) + " " + args, scratch());
 }
 
 std::string base64(const std::vector<uint8_t>& bytes) {

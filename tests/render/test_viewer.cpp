@@ -5,6 +5,7 @@
 // shown.
 #include "renderer/image/flip.h"
 #include "renderer/image/image_io.h"
+#include "tests/support/process.h"
 
 #include <gtest/gtest.h>
 
@@ -33,25 +34,13 @@ const fs::path kDemo = kSource / "assets" / "scenes" / "demo" / "demo.gltf";
 constexpr uint32_t kSidebar = 330; // app/panels.h kSidebarWidth
 constexpr uint32_t kWidth = 650, kHeight = 240;
 
+using nerva::test::readAll;
+using nerva::test::RunResult;
+
 fs::path scratch() {
-    static const fs::path d = [] {
-        fs::path p = fs::temp_directory_path() / ("nerva-view-test-" + std::to_string(::getpid()));
-        fs::remove_all(p);
-        fs::create_directories(p);
-        return p;
-    }();
+    static const fs::path d = nerva::test::scratchDir("view-test");
     return d;
 }
-
-std::string readAll(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
-
-struct RunResult {
-    int exitCode = -1;
-    std::string out, err;
-};
 
 RunResult run(const std::string& cmd) {
     if (!std::getenv("XDG_RUNTIME_DIR")) { // Vulkan WSI wants one
@@ -60,13 +49,7 @@ RunResult run(const std::string& cmd) {
         ::chmod(xdg.c_str(), 0700);
         ::setenv("XDG_RUNTIME_DIR", xdg.c_str(), 1);
     }
-    const fs::path out = scratch() / "stdout.txt", err = scratch() / "stderr.txt";
-    const int status = std::system((cmd + " >" + out.string() + " 2>" + err.string()).c_str());
-    RunResult r;
-    r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = readAll(out);
-    r.err = readAll(err);
-    return r;
+    return nerva::test::runCommand(cmd, scratch());
 }
 
 bool haveXvfb() {
@@ -84,6 +67,14 @@ nerva::ImageRGBA32F crop(const nerva::ImageRGBA32F& img, uint32_t x0, uint32_t w
             for (int c = 0; c < 4; ++c)
                 out.at(x, y)[c] = img.at(x0 + x, y)[c];
     return out;
+}
+
+// Pixels drawn in the panels' error colour (app/panels.cpp kErrorColour).
+size_t errorRedPixels(const nerva::ImageRGBA32F& img) {
+    size_t red = 0;
+    for (size_t i = 0; i < img.texels.size(); i += 4)
+        if (img.texels[i] > 0.8f && img.texels[i + 1] < 0.5f && img.texels[i + 2] < 0.5f) ++red;
+    return red;
 }
 
 size_t distinctColours(const nerva::ImageRGBA32F& img) {
@@ -160,11 +151,7 @@ TEST(Viewer, BadSceneShowsErrorAndStaysUp) {
     ASSERT_TRUE(fs::exists(shot));
     // The error is drawn in the panel in red (app/panels.cpp kErrorColour).
     const nerva::ImageRGBA32F panel = crop(nerva::readDisplayImage(shot.string()), 0, kSidebar);
-    size_t red = 0;
-    for (size_t i = 0; i < panel.texels.size(); i += 4)
-        if (panel.texels[i] > 0.8f && panel.texels[i + 1] < 0.5f && panel.texels[i + 2] < 0.5f)
-            ++red;
-    EXPECT_GT(red, 20u);
+    EXPECT_GT(errorRedPixels(panel), 20u);
 }
 
 TEST(Viewer, ExrScreenshotHoldsTheLinearRender) {
@@ -230,11 +217,7 @@ TEST(Viewer, ShaderCompileErrorIsShownNotFatal) {
     EXPECT_NE(v.err.find("pathtrace.rchit:"), std::string::npos) << v.err;
     ASSERT_TRUE(fs::exists(shot));
     const nerva::ImageRGBA32F panel = crop(nerva::readDisplayImage(shot.string()), 0, kSidebar);
-    size_t red = 0;
-    for (size_t i = 0; i < panel.texels.size(); i += 4)
-        if (panel.texels[i] > 0.8f && panel.texels[i + 1] < 0.5f && panel.texels[i + 2] < 0.5f)
-            ++red;
-    EXPECT_GT(red, 20u) << "the compile error is not drawn in the panel";
+    EXPECT_GT(errorRedPixels(panel), 20u) << "the compile error is not drawn in the panel";
 }
 
 } // namespace
