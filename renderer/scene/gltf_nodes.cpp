@@ -130,14 +130,21 @@ glm::mat4 localMatrix(const LoadContext& ctx, const tinygltf::Node& n, const std
     return local;
 }
 
+// Cameras and lights take the name of the node that places them, else their
+// own, else "<kind>[index]".
+std::string placedName(const tinygltf::Node& node, const std::string& own, const char* kind,
+                       int index) {
+    if (!node.name.empty()) return node.name;
+    if (!own.empty()) return own;
+    return std::string(kind) + "[" + std::to_string(index) + "]";
+}
+
 Camera convertCamera(const LoadContext& ctx, const tinygltf::Node& node, int index,
                      const glm::mat4& world) {
     const tinygltf::Camera& src = ctx.model.cameras[size_t(index)];
     const std::string where = label("camera", size_t(index), src.name);
     Camera cam;
-    cam.name = !node.name.empty()  ? node.name
-               : !src.name.empty() ? src.name
-                                   : "camera[" + std::to_string(index) + "]";
+    cam.name = placedName(node, src.name, "camera", index);
     cam.toWorld = world;
     if (src.type == "perspective") {
         const tinygltf::PerspectiveCamera& p = src.perspective;
@@ -171,9 +178,7 @@ Light convertLight(const LoadContext& ctx, const tinygltf::Node& node, int index
     const tinygltf::Light& src = ctx.model.lights[size_t(index)];
     const std::string where = label("light", size_t(index), src.name);
     Light light;
-    light.name = !node.name.empty()  ? node.name
-                 : !src.name.empty() ? src.name
-                                     : "light[" + std::to_string(index) + "]";
+    light.name = placedName(node, src.name, "light", index);
     if (src.type == "directional") {
         light.type = LightType::Directional;
     } else if (src.type == "point") {
