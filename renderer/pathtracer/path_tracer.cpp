@@ -288,8 +288,9 @@ RenderOutput PathTracer::render(const gpu::GpuScene& scene, const RenderSettings
             raysAfterFirst += rays;
         }
         done += batch;
-        if (progress) progress(done, s.spp);
+        if (progress && !progress(done, s.spp)) break;
     }
+    st.samples = samplesDone_;
     st.seconds = secondsSince(start);
     const double steady = secondsSince(afterFirst);
     st.mraysPerSecond = s.spp > 1 && steady > 0 ? double(raysAfterFirst) / steady * 1e-6

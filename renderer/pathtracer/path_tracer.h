@@ -42,10 +42,13 @@ struct RenderStats {
     double firstSampleSeconds = 0.0;
     uint64_t rays = 0;         // camera, bounce and shadow rays
     double mraysPerSecond = 0; // over samples after the first, when there are any
+    uint32_t samples = 0;      // samples per pixel done (fewer than asked when stopped)
 };
 
 // Called after each batch of samples with (samples done, samples total).
-using ProgressFn = std::function<void(uint32_t, uint32_t)>;
+// Returning false stops the render after that batch: the output then holds
+// the samples done so far (RenderStats::samples).
+using ProgressFn = std::function<bool(uint32_t, uint32_t)>;
 
 class PathTracer {
   public:

@@ -215,6 +215,21 @@ TEST(CliBadInput, BadEnvironmentMaps) {
     expectCleanFailure(tri, "NaN", "--env " + nanExr.string(), nanExr);
 }
 
+TEST(CliRender, CtrlCKeepsTheSamplesDone) {
+    // SIGINT after start-up: the render stops after its current batch, writes
+    // what it has and exits with 130.
+    const fs::path demo = kSource / "assets" / "scenes" / "demo" / "demo.gltf";
+    const fs::path out = scratch() / "interrupted.png";
+    fs::remove(out);
+    const std::string cli = std::string(NERVA_CLI) + " render " + demo.string() + " -o " +
+                            out.string() + " --size 32x32 --spp 1000000 --quiet";
+    const RunResult r = nerva::test::runCommand(
+        "sh -c '" + cli + " & pid=$!; sleep 6; kill -INT $pid; wait $pid; echo rc=$?'", scratch());
+    EXPECT_NE(r.out.find("rc=130"), std::string::npos) << r.out << r.err;
+    EXPECT_NE(r.err.find("interrupted: wrote"), std::string::npos) << r.err;
+    EXPECT_TRUE(fs::exists(out));
+}
+
 TEST(CliRender, WritesAovs) {
     const fs::path demo = kSource / "assets" / "scenes" / "demo" / "demo.gltf";
     const fs::path png = scratch() / "aov.png";

@@ -16,12 +16,17 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <optional>
+
+#include <signal.h>
 #include <unistd.h>
 
 namespace nerva::cli {
 namespace {
+
+volatile std::sig_atomic_t gInterrupted = 0; // set by SIGINT during a render
 
 constexpr const char* kUsage =
     "usage: nerva render SCENE.gltf|.glb -o OUT.png|.exr|.hdr [options]\n"
@@ -194,15 +199,28 @@ int cmdRender(const Args& argv) {
     const bool tty = isatty(fileno(stderr));
     pt::RenderStats stats;
     const auto renderStart = Clock::now();
+    // Ctrl-C stops after the current batch; the image of the samples done is
+    // still written (atomically), and the exit code says it was interrupted.
+    gInterrupted = 0;
+    struct sigaction action {};
+    action.sa_handler = [](int) { gInterrupted = 1; };
+    sigemptyset(&action.sa_mask);
+    struct sigaction previous {};
+    sigaction(SIGINT, &action, &previous);
     const pt::RenderOutput result =
         tracer.render(gpuScene, settings, &stats, [&](uint32_t done, uint32_t total) {
-            if (quiet || !tty) return;
+            if (gInterrupted) return false; // Ctrl-C: keep what is done
+            if (quiet || !tty) return true;
             // The ETA extrapolates the samples after the first (which carries
             // the shader JIT on lavapipe).
-            const double elapsed = std::chrono::duration<double>(Clock::now() - renderStart).count();
+            const double elapsed =
+                std::chrono::duration<double>(Clock::now() - renderStart).count();
             const double eta = done > 1 ? elapsed / done * (total - done) : 0.0;
-            std::fprintf(stderr, "\rrendering %u/%u spp, %.1f s, ETA %.1f s   ", done, total, elapsed, eta);
+            std::fprintf(stderr, "\rrendering %u/%u spp, %.1f s, ETA %.1f s   ", done, total,
+                         elapsed, eta);
+            return true;
         });
+    sigaction(SIGINT, &previous, nullptr);
     if (!quiet && tty) std::fputc('\n', stderr);
     if (ctx.validationErrors() > 0) {
         std::fprintf(
@@ -212,6 +230,11 @@ int cmdRender(const Args& argv) {
         return 3;
     }
     writeOutputs(out, result, aovs, write);
+    if (stats.samples < settings.spp) {
+        std::fprintf(stderr, "nerva render: interrupted: wrote %s with %u of %u spp\n", out.c_str(),
+                     stats.samples, settings.spp);
+        return 130;
+    }
     std::printf("%s: %ux%u, %u spp, %u bounces on %s\n", out.c_str(), settings.width,
                 settings.height, settings.spp, settings.maxBounces, ctx.report().name.c_str());
     std::printf("triangles %llu, setup %.2f s, render %.2f s (first sample %.2f s), %.3f Mrays/s\n",
