@@ -53,6 +53,14 @@ void CameraController::pan(float dx, float dy, float viewHeight) {
     update();
 }
 
+void CameraController::fly(glm::vec3 d) {
+    const glm::vec3 right = glm::normalize(glm::vec3(camera_.toWorld[0]));
+    const glm::vec3 up = glm::normalize(glm::vec3(camera_.toWorld[1]));
+    const glm::vec3 forward = -glm::normalize(glm::vec3(camera_.toWorld[2]));
+    pivot_ += right * d.x + up * d.y + forward * d.z;
+    update();
+}
+
 void CameraController::zoom(float wheel) {
     distance_ = std::max(distance_ * std::pow(0.9f, wheel), 1e-3f);
     update();

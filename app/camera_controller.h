@@ -20,6 +20,9 @@ class CameraController {
     void orbit(float dx, float dy);
     void pan(float dx, float dy, float viewHeight);
     void zoom(float wheel);
+    // Moves eye and pivot together along the view's right, up and forward
+    // axes (world units): fly navigation with the keyboard.
+    void fly(glm::vec3 rightUpForward);
 
     const scene::Camera& camera() const { return camera_; }
     float pivotDistance() const { return distance_; }

@@ -18,8 +18,10 @@ const ImVec4 kWarningColour(1.0f, 0.8f, 0.3f, 1.0f);
 
 } // namespace
 
-Panels::Panels(const std::string& scenePath, const std::string& screenshotPath) {
+Panels::Panels(const std::string& scenePath, const std::string& screenshotPath,
+               const std::string& environmentPath) {
     copyInto(scenePath_, scenePath);
+    copyInto(environmentPath_, environmentPath);
     copyInto(screenshotPath_, screenshotPath.empty() ? "nerva-view.png" : screenshotPath);
 }
 
@@ -83,6 +85,7 @@ PanelActions Panels::draw(float windowHeight, ViewSettings& s, const SceneInfo& 
             ImGui::PopStyleColor();
         }
         ImGui::TextDisabled("drag: orbit, right drag: pan, wheel: zoom");
+        ImGui::TextDisabled("keys: W/S forward/back, A/D left/right, Q/E down/up");
     }
 
     if (ImGui::CollapsingHeader("Render settings", ImGuiTreeNodeFlags_DefaultOpen)) {
@@ -90,6 +93,16 @@ PanelActions Panels::draw(float windowHeight, ViewSettings& s, const SceneInfo& 
         ImGui::SliderInt("samples/frame", &s.samplesPerFrame, 1, 16);
         ImGui::SliderInt("max bounces", &s.maxBounces, 0, 16);
         ImGui::SliderFloat("exposure", &s.exposure, -8.0f, 8.0f, "%.2f stops");
+        ImGui::Text("environment: %s", scene.environment.c_str());
+        ImGui::InputText("env file", environmentPath_, sizeof environmentPath_);
+        if (ImGui::Button("Load env")) act.loadEnvironment = true;
+        ImGui::SameLine();
+        if (ImGui::Button("Sky")) act.useSky = true;
+        if (!scene.environmentError.empty()) {
+            ImGui::PushStyleColor(ImGuiCol_Text, kErrorColour);
+            ImGui::TextWrapped("%s", scene.environmentError.c_str());
+            ImGui::PopStyleColor();
+        }
         ImGui::SliderFloat("env rotation", &s.envRotationDegrees, -180.0f, 180.0f, "%.0f deg");
         ImGui::SliderFloat("env intensity", &s.envIntensity, 0.0f, 8.0f, "%.2f");
         const char* modes[] = {"mis", "light", "bsdf"};

@@ -34,6 +34,8 @@ struct SceneInfo {
     std::string shaderError; // last failed shader reload (the previous pipeline still runs)
     std::vector<std::string> viewpoints; // names of the saved viewpoints (SCENE.views.json)
     std::string viewpointsError;         // a malformed viewpoints file
+    std::string environment = "procedural sky";
+    std::string environmentError; // a map that failed to load (the previous one stays)
 };
 
 struct FrameStats {
@@ -51,21 +53,26 @@ struct PanelActions {
     bool screenshot = false;
     bool printCommand = false; // print the `nerva render` line for this view
     bool saveViewpoint = false;
-    int restoreViewpoint = -1; // >= 0: go to this saved viewpoint
+    int restoreViewpoint = -1;    // >= 0: go to this saved viewpoint
+    bool loadEnvironment = false; // load the map in the environment field
+    bool useSky = false;          // back to the procedural sky
 };
 
 class Panels {
   public:
-    Panels(const std::string& scenePath, const std::string& screenshotPath);
+    Panels(const std::string& scenePath, const std::string& screenshotPath,
+           const std::string& environmentPath = "");
     PanelActions draw(float windowHeight, ViewSettings& settings, const SceneInfo& scene,
                       const FrameStats& stats);
     std::string scenePath() const { return scenePath_; }
     std::string screenshotPath() const { return screenshotPath_; }
+    std::string environmentPath() const { return environmentPath_; }
     void setMessage(const std::string& message) { message_ = message; }
 
   private:
     char scenePath_[1024] = {};
     char screenshotPath_[1024] = {};
+    char environmentPath_[1024] = {};
     std::string message_;
 };
 

@@ -34,7 +34,8 @@ std::string quote(const std::string& s) {
 
 std::string renderCommandLine(const std::string& scenePath, const ViewSettings& settings,
                               const scene::Camera& camera, const std::string& gltfCamera,
-                              uint32_t width, uint32_t height, uint32_t seed) {
+                              uint32_t width, uint32_t height, uint32_t seed,
+                              const std::string& environment) {
     static const char* kSampling[] = {"mis", "light", "bsdf"};
     std::string cmd = "nerva render " + quote(scenePath) + " -o view.png --size " +
                       std::to_string(width) + "x" + std::to_string(height) + " --spp " +
@@ -50,6 +51,7 @@ std::string renderCommandLine(const std::string& scenePath, const ViewSettings& 
         cmd += " --look-from " + vec(from) + " --look-at " + vec(from + forward) + " --up " +
                vec(glm::normalize(glm::vec3(m[1]))) + " --fov " + num(glm::degrees(camera.yfov));
     }
+    if (!environment.empty()) cmd += " --env " + quote(environment);
     if (settings.envRotationDegrees != 0.0f)
         cmd += " --env-rotation " + num(settings.envRotationDegrees);
     if (settings.envIntensity != 1.0f) cmd += " --env-intensity " + num(settings.envIntensity);

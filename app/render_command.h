@@ -13,9 +13,11 @@ namespace nerva::view {
 
 // `camera` is the view's camera; `gltfCamera` the selected scene camera's
 // name when the view is exactly that camera (orthographic cameras can only
-// be reproduced that way), else empty.
+// be reproduced that way), else empty. `environment`: the map file, empty
+// for the procedural sky.
 std::string renderCommandLine(const std::string& scenePath, const ViewSettings& settings,
                               const scene::Camera& camera, const std::string& gltfCamera,
-                              uint32_t width, uint32_t height, uint32_t seed);
+                              uint32_t width, uint32_t height, uint32_t seed,
+                              const std::string& environment = "");
 
 } // namespace nerva::view

@@ -58,7 +58,7 @@ Viewer::Viewer(GLFWwindow* window, const ViewerArgs& args) : window_(window), ar
     presenter_ = std::make_unique<Presenter>(*ctx_, window, args.vsync);
     imgui_ = std::make_unique<ImGuiLayer>(*ctx_, window, presenter_->renderPass(),
                                           presenter_->imageCount());
-    panels_ = std::make_unique<Panels>(args.scene, args.screenshot);
+    panels_ = std::make_unique<Panels>(args.scene, args.screenshot, args.environment);
     settings_.spp = int(args.spp);
     settings_.samplesPerFrame = int(args.samplesPerFrame);
     settings_.maxBounces = int(args.maxBounces);
@@ -68,6 +68,7 @@ Viewer::Viewer(GLFWwindow* window, const ViewerArgs& args) : window_(window), ar
     glfwSetWindowUserPointer(window, &pendingDrop);
     glfwSetDropCallback(window, onDrop);
     loadScene(args.scene, args.camera);
+    if (!args.environment.empty()) setEnvironment(args.environment);
     if (args.viewpoint >= 0) {
         if (size_t(args.viewpoint) < viewpoints_.size())
             restoreViewpoint(size_t(args.viewpoint));
@@ -97,6 +98,38 @@ void Viewer::buildTracer() {
         std::fprintf(stderr, "nerva-view: %s\n", e.what());
     }
     info_.shaderError = shaderError_;
+}
+
+void Viewer::setEnvironment(const std::string& path) {
+    try {
+        std::unique_ptr<EnvironmentMap> map;
+        if (!path.empty()) map = std::make_unique<EnvironmentMap>(loadEnvironmentMap(path));
+        vkDeviceWaitIdle(ctx_->device());
+        if (map)
+            gpuScene_->setEnvironment(*map);
+        else
+            gpuScene_->setEnvironment(bakeProceduralSky(512, 256), true);
+        environment_ = std::move(map);
+        environmentName_ = path.empty() ? "procedural sky" : path;
+        info_.environment = environmentName_;
+        info_.environmentError.clear();
+        ++sceneGeneration_; // restarts the accumulation
+    } catch (const std::exception& e) {
+        info_.environmentError = e.what();
+        std::fprintf(stderr, "nerva-view: %s\n", e.what());
+    }
+}
+
+void Viewer::flyWithKeys(double seconds) {
+    if (ImGui::GetIO().WantCaptureKeyboard) return; // typing into a field
+    auto key = [&](int k) { return glfwGetKey(window_, k) == GLFW_PRESS ? 1.0f : 0.0f; };
+    const glm::vec3 dir(key(GLFW_KEY_D) - key(GLFW_KEY_A), key(GLFW_KEY_E) - key(GLFW_KEY_Q),
+                        key(GLFW_KEY_W) - key(GLFW_KEY_S));
+    if (dir == glm::vec3(0.0f)) return;
+    // Half the scene's size per second, whatever its scale.
+    const float radius = std::max(0.5f * glm::length(scene_.boundsMax - scene_.boundsMin), 0.1f);
+    controller_.fly(dir * (0.5f * radius * float(std::min(seconds, 0.25))));
+    info_.camera = -1;
 }
 
 void Viewer::saveViewpoint() {
@@ -143,6 +176,8 @@ void Viewer::loadScene(const std::string& path, const std::string& cameraName) {
         gpuWarnings.clear();
         gpuScene_ = std::make_unique<gpu::GpuScene>(*ctx_, scene_, gpuWarnings);
     }
+    if (environment_) gpuScene_->setEnvironment(*environment_);
+    info_.environment = environmentName_;
     info_.warnings = scene_.warnings;
     info_.warnings.insert(info_.warnings.end(), gpuWarnings.begin(), gpuWarnings.end());
     info_.triangles = gpuScene_->triangleCount();
@@ -331,6 +366,8 @@ int Viewer::run() {
         if (act.selectCamera >= -1) selectCamera(act.selectCamera);
         if (act.resetView) selectCamera(info_.camera);
         if (act.saveViewpoint) saveViewpoint();
+        if (act.loadEnvironment) setEnvironment(panels_->environmentPath());
+        if (act.useSky) setEnvironment("");
         if (act.restoreViewpoint >= 0) restoreViewpoint(size_t(act.restoreViewpoint));
         const bool f12 = glfwGetKey(window_, GLFW_KEY_F12) == GLFW_PRESS;
         const bool f12Pressed = f12 && !f12Was;
@@ -340,6 +377,7 @@ int Viewer::run() {
         const uint32_t viewW = uint32_t(std::max(fbw - viewX, 1));
         const uint32_t viewH = uint32_t(fbh);
         handleMouse(float(viewX), float(viewW), float(viewH));
+        flyWithKeys(ImGui::GetIO().DeltaTime);
         presenter_->setVsync(settings_.vsync);
         const uint32_t renderW = std::max(1u, uint32_t(std::lround(viewW * settings_.scale)));
         const uint32_t renderH = std::max(1u, uint32_t(std::lround(viewH * settings_.scale)));
@@ -368,7 +406,8 @@ int Viewer::run() {
             const std::string cmd = renderCommandLine(
                 info_.path, settings_, controller_.camera(),
                 info_.camera >= 0 ? info_.cameras[size_t(info_.camera)] : std::string(),
-                stats_.renderWidth, stats_.renderHeight, args_.seed);
+                stats_.renderWidth, stats_.renderHeight, args_.seed,
+                environment_ ? environmentName_ : std::string());
             std::printf("render command: %s\n", cmd.c_str());
             std::fflush(stdout);
             panels_->setMessage(cmd);

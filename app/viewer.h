@@ -13,6 +13,7 @@
 
 #include "renderer/gpu/gpu_scene.h"
 #include "renderer/pathtracer/path_tracer.h"
+#include "renderer/scene/environment_map.h"
 #include "renderer/scene/scene_model.h"
 #include "renderer/shader/shader_compiler.h"
 #include "renderer/vk/context.h"
@@ -46,6 +47,10 @@ class Viewer {
     void buildTracer();
     void saveViewpoint();
     void restoreViewpoint(size_t index);
+    // Loads an environment map (empty path: the procedural sky); a failure is
+    // shown and the current environment stays.
+    void setEnvironment(const std::string& path);
+    void flyWithKeys(double seconds);
 
     GLFWwindow* window_;
     ViewerArgs args_;
@@ -54,7 +59,9 @@ class Viewer {
     std::unique_ptr<pt::PathTracer> tracer_; // null until shaders first compile
     std::unique_ptr<ShaderWatcher> shaderWatcher_;
     std::string shaderError_;
-    std::vector<Viewpoint> viewpoints_; // of the current scene
+    std::vector<Viewpoint> viewpoints_;           // of the current scene
+    std::unique_ptr<EnvironmentMap> environment_; // null: the procedural sky
+    std::string environmentName_ = "procedural sky";
     scene::Scene scene_;
     std::unique_ptr<gpu::GpuScene> gpuScene_;
     uint64_t sceneGeneration_ = 0;

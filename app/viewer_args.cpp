@@ -17,6 +17,7 @@ const char* const kViewerUsage =
     "  --max-bounces B         path segments after the camera ray (default 4)\n"
     "  --seed S                random seed (default 0)\n"
     "  --camera NAME|INDEX     start from this glTF camera\n"
+    "  --env FILE.hdr|.exr     environment map (default: the procedural sky)\n"
     "  --viewpoint N           start from saved viewpoint N of SCENE.views.json\n"
     "                          (the Camera panel's \"Save viewpoint\" writes that file)\n"
     "  --exposure STOPS        display exposure (default 0)\n"
@@ -67,6 +68,8 @@ ViewerArgs parseViewerArgs(int argc, char** argv) {
         };
         if (arg == "--help" || arg == "-h") {
             a.help = true;
+        } else if (arg == "--env") {
+            a.environment = value();
         } else if (arg == "--viewpoint") {
             a.viewpoint = int(toUint(arg, value(), 0, 9999));
         } else if (arg == "--shader-dir") {

@@ -16,8 +16,9 @@ struct ViewerArgs {
     float scale = 0.0f; // internal render scale of the view; 0 = auto (0.5 on CPU devices)
     uint32_t maxBounces = 4;
     uint32_t seed = 0;
-    std::string camera; // glTF camera name or index
-    int viewpoint = -1; // start from this saved viewpoint (SCENE.views.json)
+    std::string camera;      // glTF camera name or index
+    std::string environment; // .hdr/.exr map; empty = the procedural sky
+    int viewpoint = -1;      // start from this saved viewpoint (SCENE.views.json)
     float exposure = 0.0f;
     bool vsync = true;
     bool validation = false;

@@ -11,7 +11,7 @@
 vec3 environmentRadiance(FrameGlobals g, vec3 dir) {
     // The map's own frame: world = Ry(rotation) local.
     if (g.envProcedural != 0u) return proceduralSky(envRotateY(dir, -g.env.rotation)) * g.envIntensity;
-    return envLookup(g.env, dir) * g.envIntensity;
+    return envLookupBilinear(g.env, dir) * g.envIntensity;
 }
 
 #endif

@@ -266,6 +266,31 @@ NERVA_FN vec3 envLookup(EnvTables t, vec3 dir) {
     return envRadianceTexel(t, p.x, p.y);
 }
 
+// Bilinearly filtered radiance (wrapping around in u, clamped in v), for what
+// the camera and paths see. Sampling stays piecewise constant (envPdf): the
+// estimator is unbiased for any radiance function as long as the pdf is > 0
+// wherever it is, which the pdf floor guarantees.
+NERVA_FN vec3 envLookupBilinear(EnvTables t, vec3 dir) {
+    vec2 uv = envDirToUv(envRotateY(dir, -t.rotation));
+    float x = uv.x * float(t.width) - 0.5f;
+    float y = uv.y * float(t.height) - 0.5f;
+    float fx0 = floor(x);
+    float fy0 = floor(y);
+    float ax = x - fx0;
+    float ay = y - fy0;
+    int w = int(t.width);
+    int h = int(t.height);
+    int x0 = ((int(fx0) % w) + w) % w;
+    int x1 = (x0 + 1) % w;
+    int y0 = clamp(int(fy0), 0, h - 1);
+    int y1 = clamp(int(fy0) + 1, 0, h - 1);
+    vec3 top =
+        mix(envRadianceTexel(t, uint(x0), uint(y0)), envRadianceTexel(t, uint(x1), uint(y0)), ax);
+    vec3 bottom =
+        mix(envRadianceTexel(t, uint(x0), uint(y1)), envRadianceTexel(t, uint(x1), uint(y1)), ax);
+    return mix(top, bottom, ay);
+}
+
 // Both at once, for a path that escaped (MIS needs the pdf of the light strategy).
 NERVA_FN EnvEval envEvaluate(EnvTables t, vec3 dir) {
     uvec2 p = envTexelOfDir(t, dir);

@@ -561,3 +561,30 @@ TEST_F(EnvFileTest, OtherFormatsAndSizesAreRejected) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(EnvLookup, BilinearMatchesTexelCentresAndBlendsBetweenThem) {
+    nerva::ImageRGBA32F img(8, 4);
+    for (uint32_t y = 0; y < 4; ++y)
+        for (uint32_t x = 0; x < 8; ++x) {
+            float* t = img.at(x, y);
+            t[0] = float(x), t[1] = float(y), t[2] = 1.0f, t[3] = 1.0f;
+        }
+    const EnvironmentMap map = nerva::environmentFromImage(img, "ramp");
+    const nerva::shared::EnvTables t = map.tables(0.0f);
+    auto dirAt = [](float u, float v) { return nerva::shared::envUvToDir(glm::vec2(u, v)); };
+    // At a texel centre: that texel.
+    const glm::vec3 c = nerva::shared::envLookupBilinear(t, dirAt(2.5f / 8.0f, 1.5f / 4.0f));
+    EXPECT_NEAR(c.x, 2.0f, 1e-3f);
+    EXPECT_NEAR(c.y, 1.0f, 1e-3f);
+    // Half-way between columns 2 and 3, rows 1 and 2: the average.
+    const glm::vec3 m = nerva::shared::envLookupBilinear(t, dirAt(3.0f / 8.0f, 2.0f / 4.0f));
+    EXPECT_NEAR(m.x, 2.5f, 1e-3f);
+    EXPECT_NEAR(m.y, 1.5f, 1e-3f);
+    // Across the u seam it wraps: between the last and the first column.
+    const glm::vec3 w = nerva::shared::envLookupBilinear(t, dirAt(0.0f + 1e-6f, 1.5f / 4.0f));
+    EXPECT_NEAR(w.x, 3.5f, 1e-2f); // (7 + 0) / 2
+}
+
+} // namespace
