@@ -28,6 +28,26 @@ namespace {
 
 volatile std::sig_atomic_t gInterrupted = 0; // set by SIGINT during a render
 
+// Catches Ctrl-C for the life of a render command: the render stops after
+// its current batch (the first sample at the earliest) and the image of the
+// samples done is still written. The previous handler comes back on exit.
+class InterruptGuard {
+  public:
+    InterruptGuard() {
+        gInterrupted = 0;
+        struct sigaction action {};
+        action.sa_handler = [](int) { gInterrupted = 1; };
+        sigemptyset(&action.sa_mask);
+        sigaction(SIGINT, &action, &previous_);
+    }
+    ~InterruptGuard() { sigaction(SIGINT, &previous_, nullptr); }
+    InterruptGuard(const InterruptGuard&) = delete;
+    InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+  private:
+    struct sigaction previous_ {};
+};
+
 constexpr const char* kUsage =
     "usage: nerva render SCENE.gltf|.glb -o OUT.png|.exr|.hdr [options]\n"
     "  --size WxH            image size (default 256x256)\n"
@@ -49,7 +69,8 @@ constexpr const char* kUsage =
     "  --clamp L             clamp each contribution's luminance to L (biased; default off)\n"
     "  --device INDEX|NAME   Vulkan device (see 'nerva info')\n"
     "  --validation          enable the Vulkan validation layer\n"
-    "  --quiet               no progress output\n";
+    "  --quiet               no progress output\n"
+    "Ctrl-C stops after the current batch and writes the samples done (exit code 130).\n";
 
 scene::Camera chooseCamera(const scene::Scene& s, const ArgParser& args, uint32_t w, uint32_t h) {
     scene::Camera cam;
@@ -175,6 +196,7 @@ int cmdRender(const Args& argv) {
     WriteOptions write;
     write.exposure = args.getFloat("--exposure", 0.0f);
     const bool quiet = args.has("--quiet");
+    const InterruptGuard interruptGuard; // from here on Ctrl-C keeps what is done
 
     using Clock = std::chrono::steady_clock;
     const auto t0 = Clock::now();
@@ -199,14 +221,6 @@ int cmdRender(const Args& argv) {
     const bool tty = isatty(fileno(stderr));
     pt::RenderStats stats;
     const auto renderStart = Clock::now();
-    // Ctrl-C stops after the current batch; the image of the samples done is
-    // still written (atomically), and the exit code says it was interrupted.
-    gInterrupted = 0;
-    struct sigaction action {};
-    action.sa_handler = [](int) { gInterrupted = 1; };
-    sigemptyset(&action.sa_mask);
-    struct sigaction previous {};
-    sigaction(SIGINT, &action, &previous);
     const pt::RenderOutput result =
         tracer.render(gpuScene, settings, &stats, [&](uint32_t done, uint32_t total) {
             if (gInterrupted) return false; // Ctrl-C: keep what is done
@@ -220,7 +234,6 @@ int cmdRender(const Args& argv) {
                          elapsed, eta);
             return true;
         });
-    sigaction(SIGINT, &previous, nullptr);
     if (!quiet && tty) std::fputc('\n', stderr);
     if (ctx.validationErrors() > 0) {
         std::fprintf(
