@@ -121,6 +121,16 @@ class GltfWriter {
     // .gltf. Stems must be unique within the scene.
     int addTexture(const std::string& stem, const Image8& image, int sampler);
     int addMaterial(const MaterialDesc& material);
+    // An untextured metallic-roughness material.
+    int addPlainMaterial(const std::string& name, std::array<float, 4> baseColor, float metallic,
+                         float roughness) {
+        MaterialDesc m;
+        m.name = name;
+        m.baseColor = baseColor;
+        m.metallic = metallic;
+        m.roughness = roughness;
+        return addMaterial(m);
+    }
     // Copies the vertex data into the binary buffer now; the accessors can be
     // shared by several meshes (e.g. one sphere with different materials).
     int addGeometry(const MeshData& mesh);

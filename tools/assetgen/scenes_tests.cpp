@@ -116,12 +116,7 @@ SceneStats writeLightsScene(const std::filesystem::path& directory) {
     GltfWriter w("lights");
     auto material = [&](const char* name, std::array<float, 4> color, float metallic,
                         float roughness) {
-        MaterialDesc m;
-        m.name = name;
-        m.baseColor = color;
-        m.metallic = metallic;
-        m.roughness = roughness;
-        return w.addMaterial(m);
+        return w.addPlainMaterial(name, color, metallic, roughness);
     };
     const int white = material("diffuse_white", {0.75f, 0.75f, 0.72f, 1.0f}, 0.0f, 1.0f);
     const int red = material("diffuse_red", {0.65f, 0.15f, 0.1f, 1.0f}, 0.0f, 1.0f);
@@ -183,12 +178,7 @@ SceneStats writeHierarchyScene(const std::filesystem::path& directory) {
     const int groundMat = w.addMaterial(groundDesc);
     auto material = [&](const char* name, std::array<float, 4> color, float metallic,
                         float roughness) {
-        MaterialDesc m;
-        m.name = name;
-        m.baseColor = color;
-        m.metallic = metallic;
-        m.roughness = roughness;
-        return w.addMaterial(m);
+        return w.addPlainMaterial(name, color, metallic, roughness);
     };
     const int orange = material("orange", {0.8f, 0.3f, 0.05f, 1.0f}, 0.0f, 0.5f);
     const int blue = material("blue", {0.1f, 0.2f, 0.7f, 1.0f}, 0.0f, 0.4f);

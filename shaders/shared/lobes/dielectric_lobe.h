@@ -22,8 +22,7 @@ struct DielectricReflectionLobe {
 NERVA_FN float dielectricReflectionEval(DielectricReflectionLobe l, vec3 wo, vec3 wi) {
     if (wo.z <= 0.0f || wi.z <= 0.0f) return 0.0f;
     vec3 h = normalize(wo + wi);
-    float f = fresnelDielectric(dot(wo, h), l.eta);
-    return f * ggxAnisoD(h, l.alpha) * ggxAnisoG2(wo, wi, l.alpha) / (4.0f * wo.z);
+    return fresnelDielectric(dot(wo, h), l.eta) * ggxAnisoReflectionNoFresnel(wo, wi, h, l.alpha);
 }
 
 NERVA_FN float dielectricReflectionPdf(DielectricReflectionLobe l, vec3 wo, vec3 wi) {
@@ -34,8 +33,8 @@ NERVA_FN LobeSample dielectricReflectionSample(DielectricReflectionLobe l, vec3 
     LobeSample s = ggxAnisoSampleReflection(wo, l.alpha, u);
     if (s.pdf > 0.0f) {
         vec3 h = normalize(wo + s.wi);
-        float g = ggxAnisoG2(wo, s.wi, l.alpha) / ggxAnisoG1(wo, l.alpha);
-        s.weight = vec3(fresnelDielectric(dot(wo, h), l.eta) * g);
+        s.weight = vec3(fresnelDielectric(dot(wo, h), l.eta) *
+                        ggxAnisoSampleWeightNoFresnel(wo, s.wi, l.alpha));
     }
     return s;
 }

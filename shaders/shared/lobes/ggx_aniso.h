@@ -93,6 +93,16 @@ NERVA_FN LobeSample ggxAnisoSampleReflection(vec3 wo, vec2 alpha, vec2 u) {
     return s;
 }
 
+// The Fresnel-free parts shared by every GGX reflection lobe: the BRDF
+// times cos(theta_i) is F * ggxAnisoReflectionNoFresnel, and a sample from
+// ggxAnisoSampleReflection weighs F * ggxAnisoSampleWeightNoFresnel (= G2/G1).
+NERVA_FN float ggxAnisoReflectionNoFresnel(vec3 wo, vec3 wi, vec3 h, vec2 alpha) {
+    return ggxAnisoD(h, alpha) * ggxAnisoG2(wo, wi, alpha) / (4.0f * wo.z);
+}
+NERVA_FN float ggxAnisoSampleWeightNoFresnel(vec3 wo, vec3 wi, vec2 alpha) {
+    return ggxAnisoG2(wo, wi, alpha) / ggxAnisoG1(wo, alpha);
+}
+
 // ---------------------------------------------------------------------------
 // Conductor: anisotropic GGX with F82-tint Fresnel.
 
@@ -105,8 +115,8 @@ struct ConductorLobe {
 NERVA_FN vec3 conductorEval(ConductorLobe l, vec3 wo, vec3 wi) {
     if (wo.z <= 0.0f || wi.z <= 0.0f) return vec3(0.0f);
     vec3 h = normalize(wo + wi);
-    vec3 f = fresnelF82Tint(l.f0, l.f82Tint, dot(wo, h));
-    return f * (ggxAnisoD(h, l.alpha) * ggxAnisoG2(wo, wi, l.alpha) / (4.0f * wo.z));
+    return fresnelF82Tint(l.f0, l.f82Tint, dot(wo, h)) *
+           ggxAnisoReflectionNoFresnel(wo, wi, h, l.alpha);
 }
 
 NERVA_FN float conductorPdf(ConductorLobe l, vec3 wo, vec3 wi) {
@@ -117,8 +127,8 @@ NERVA_FN LobeSample conductorSample(ConductorLobe l, vec3 wo, vec2 u) {
     LobeSample s = ggxAnisoSampleReflection(wo, l.alpha, u);
     if (s.pdf > 0.0f) {
         vec3 h = normalize(wo + s.wi);
-        float g = ggxAnisoG2(wo, s.wi, l.alpha) / ggxAnisoG1(wo, l.alpha);
-        s.weight = fresnelF82Tint(l.f0, l.f82Tint, dot(wo, h)) * g;
+        s.weight = fresnelF82Tint(l.f0, l.f82Tint, dot(wo, h)) *
+                   ggxAnisoSampleWeightNoFresnel(wo, s.wi, l.alpha);
     }
     return s;
 }
