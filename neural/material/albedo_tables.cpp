@@ -2,6 +2,7 @@
 
 #include "shaders/shared/lobes/dielectric_lobe.h"
 #include "shaders/shared/lobes/ggx_aniso.h"
+#include "shaders/shared/lobes/sheen.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -58,6 +59,15 @@ float dielectricDirectionalAlbedo(float cosTheta, float roughness, float eta, in
         samples, [&](vec2 u) { return shared::dielectricReflectionSample(lobe, wo, u).weight.x; });
 }
 
+float sheenDirectionalAlbedo(float cosTheta, float roughness, int samples) {
+    shared::SheenLobe lobe;
+    lobe.color = vec3(1.0f);
+    lobe.roughness = std::clamp(roughness, 0.0f, 1.0f);
+    const vec3 wo = viewDirection(cosTheta);
+    return hammersleyMean(samples,
+                          [&](vec2 u) { return shared::sheenSample(lobe, wo, u).weight.x; });
+}
+
 AlbedoTableSet computeAlbedoTables(int samples, unsigned threads) {
     using shared::kAlbedoCosSize;
     using shared::kAlbedoIorSize;
@@ -65,9 +75,11 @@ AlbedoTableSet computeAlbedoTables(int samples, unsigned threads) {
     AlbedoTableSet set;
     set.ggx.resize(size_t(kAlbedoCosSize) * kAlbedoRoughSize);
     set.dielectric.resize(set.ggx.size() * kAlbedoIorSize);
+    set.sheen.resize(set.ggx.size());
     // Rows (one roughness of one table) are the unit of work; row r < R is
-    // the ggx table's, the others the dielectric slices' in order.
-    const unsigned rows = kAlbedoRoughSize * (1u + kAlbedoIorSize);
+    // the ggx table's, the next R the sheen table's, the others the
+    // dielectric slices' in order.
+    const unsigned rows = kAlbedoRoughSize * (2u + kAlbedoIorSize);
     auto work = [&](unsigned first, unsigned stride) {
         for (unsigned row = first; row < rows; row += stride) {
             const unsigned j = row % kAlbedoRoughSize;
@@ -76,8 +88,11 @@ AlbedoTableSet computeAlbedoTables(int samples, unsigned threads) {
                 const float mu = shared::albedoNodeCos(i);
                 if (row < kAlbedoRoughSize) {
                     set.ggx[size_t(j) * kAlbedoCosSize + i] = ggxDirectionalAlbedo(mu, r, samples);
+                } else if (row < 2u * kAlbedoRoughSize) {
+                    set.sheen[size_t(j) * kAlbedoCosSize + i] =
+                        sheenDirectionalAlbedo(mu, r, samples);
                 } else {
-                    const unsigned k = row / kAlbedoRoughSize - 1u;
+                    const unsigned k = row / kAlbedoRoughSize - 2u;
                     set.dielectric[(size_t(k) * kAlbedoRoughSize + j) * kAlbedoCosSize + i] =
                         dielectricDirectionalAlbedo(mu, r, shared::albedoNodeIor(k), samples);
                 }

@@ -20,16 +20,20 @@ constexpr int kAlbedoTableSamples = 1024;
 float ggxDirectionalAlbedo(float cosTheta, float roughness, int samples = kAlbedoTableSamples);
 float dielectricDirectionalAlbedo(float cosTheta, float roughness, float eta,
                                   int samples = kAlbedoTableSamples);
+// Directional albedo of SheenLobe with colour 1 (E_sheen; uniform hemisphere
+// samples, as the lobe's own sampler).
+float sheenDirectionalAlbedo(float cosTheta, float roughness, int samples = kAlbedoTableSamples);
 
 struct AlbedoTableSet {
     std::vector<float> ggx;        // kAlbedoCosSize * kAlbedoRoughSize
     std::vector<float> dielectric; // ... * kAlbedoIorSize
+    std::vector<float> sheen;      // kAlbedoCosSize * kAlbedoRoughSize
 
     // Pointers for the shared lookup; valid while this set lives unchanged.
-    shared::AlbedoTables view() const { return {ggx.data(), dielectric.data()}; }
+    shared::AlbedoTables view() const { return {ggx.data(), dielectric.data(), sheen.data()}; }
 };
 
-// Every entry of both tables (deterministic: same result on every run and
+// Every entry of the three tables (deterministic: same result on every run and
 // for any number of threads; threads = 0 uses the hardware's).
 AlbedoTableSet computeAlbedoTables(int samples = kAlbedoTableSamples, unsigned threads = 0);
 

@@ -12,6 +12,9 @@
 //                                     DielectricReflectionLobe
 //               kAlbedoCosSize * kAlbedoRoughSize * kAlbedoIorSize, entry
 //               (i, j, k) at (k * kAlbedoRoughSize + j) * kAlbedoCosSize + i
+//   sheen       E_sheen(mu, r)      = directional albedo of SheenLobe with
+//                                     colour 1 (sheen roughness r, as is),
+//                                     laid out like ggx
 // Nodes (albedoNode*) are uniform in warped coordinates x in [0, 1]:
 //   mu_i  = x_i^2                          (node 0 is evaluated at kAlbedoMinCos)
 //   r_j   = x_j                            (isotropic alpha = max(r^2, kLobeMinAlpha))
@@ -46,10 +49,11 @@ NERVA_CONST float kAlbedoIorMin = 1.0f;
 NERVA_CONST float kAlbedoIorMax = 3.0f;
 NERVA_CONST float kAlbedoMinCos = 1e-3f;
 
-// Host/device record of uploaded tables (scalar layout, 16 bytes).
+// Host/device record of uploaded tables (scalar layout, 24 bytes).
 struct GpuAlbedoTables {
     uint64_t ggx;
     uint64_t dielectric;
+    uint64_t sheen;
 };
 
 NERVA_SHARED_END
@@ -59,8 +63,9 @@ namespace nerva::shared {
 struct AlbedoTables {
     const float* ggx;
     const float* dielectric;
+    const float* sheen;
 };
-static_assert(sizeof(GpuAlbedoTables) == 16, "GpuAlbedoTables must match its GLSL scalar layout");
+static_assert(sizeof(GpuAlbedoTables) == 24, "GpuAlbedoTables must match its GLSL scalar layout");
 } // namespace nerva::shared
 #define NERVA_ALBEDO_READ(tables, field, index) ((tables).field[(index)])
 #else
@@ -112,6 +117,15 @@ NERVA_FN float albedoLookupGgx(AlbedoTables t, float cosTheta, float roughness) 
     uint i = albedoCell(sqrt(saturate(cosTheta)), kAlbedoCosSize, fx);
     uint j = albedoCell(roughness, kAlbedoRoughSize, fy);
     return NERVA_ALBEDO_BILINEAR(t, ggx, 0u, i, j, fx, fy);
+}
+
+// E_sheen(mu, r): albedo of SheenLobe with colour 1.
+NERVA_FN float albedoLookupSheen(AlbedoTables t, float cosTheta, float roughness) {
+    float fx;
+    float fy;
+    uint i = albedoCell(sqrt(saturate(cosTheta)), kAlbedoCosSize, fx);
+    uint j = albedoCell(roughness, kAlbedoRoughSize, fy);
+    return NERVA_ALBEDO_BILINEAR(t, sheen, 0u, i, j, fx, fy);
 }
 
 // E_diel(mu, r, eta): albedo of DielectricReflectionLobe.
