@@ -6,6 +6,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 namespace nerva::material {
@@ -108,6 +112,75 @@ AlbedoTableSet computeAlbedoTables(int samples, unsigned threads) {
     for (std::thread& t : pool)
         t.join();
     return set;
+}
+
+namespace {
+
+std::filesystem::path albedoCacheDir() {
+    if (const char* d = std::getenv("NERVA_CACHE_DIR"); d && *d) return d;
+    if (const char* d = std::getenv("XDG_CACHE_HOME"); d && *d)
+        return std::filesystem::path(d) / "nerva";
+    if (const char* d = std::getenv("HOME"); d && *d)
+        return std::filesystem::path(d) / ".cache" / "nerva";
+    return {};
+}
+
+// FNV-1a over the float bits: catches a truncated or damaged file.
+uint64_t tableChecksum(const AlbedoTableSet& t) {
+    uint64_t h = 1469598103934665603ull;
+    for (const std::vector<float>* v : {&t.ggx, &t.dielectric, &t.sheen})
+        for (float f : *v) {
+            uint32_t bits;
+            std::memcpy(&bits, &f, 4);
+            h = (h ^ bits) * 1099511628211ull;
+        }
+    return h;
+}
+
+} // namespace
+
+AlbedoTableSet loadOrComputeAlbedoTables() {
+    using shared::kAlbedoCosSize;
+    using shared::kAlbedoIorSize;
+    using shared::kAlbedoRoughSize;
+    const std::filesystem::path dir = albedoCacheDir();
+    const std::string name =
+        "albedo-tables-v" + std::to_string(kAlbedoTablesVersion) + "-" +
+        std::to_string(kAlbedoTableSamples) + "-" + std::to_string(kAlbedoCosSize) + "x" +
+        std::to_string(kAlbedoRoughSize) + "x" + std::to_string(kAlbedoIorSize) + ".bin";
+    AlbedoTableSet t;
+    t.ggx.resize(size_t(kAlbedoCosSize) * kAlbedoRoughSize);
+    t.sheen.resize(t.ggx.size());
+    t.dielectric.resize(t.ggx.size() * kAlbedoIorSize);
+    if (!dir.empty()) {
+        std::ifstream in(dir / name, std::ios::binary);
+        uint64_t stored = 0;
+        if (in) {
+            for (std::vector<float>* v : {&t.ggx, &t.dielectric, &t.sheen})
+                in.read(reinterpret_cast<char*>(v->data()), std::streamsize(v->size() * 4));
+            in.read(reinterpret_cast<char*>(&stored), sizeof stored);
+            if (in && in.peek() == EOF && stored == tableChecksum(t)) return t;
+        }
+    }
+    t = computeAlbedoTables();
+    if (!dir.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        // Written under a unique name, then renamed: readers never see half a file.
+        const std::filesystem::path tmp =
+            dir / (name + ".tmp" +
+                   std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())));
+        {
+            std::ofstream out(tmp, std::ios::binary);
+            for (const std::vector<float>* v : {&t.ggx, &t.dielectric, &t.sheen})
+                out.write(reinterpret_cast<const char*>(v->data()), std::streamsize(v->size() * 4));
+            const uint64_t sum = tableChecksum(t);
+            out.write(reinterpret_cast<const char*>(&sum), sizeof sum);
+        }
+        std::filesystem::rename(tmp, dir / name, ec);
+        if (ec) std::filesystem::remove(tmp, ec);
+    }
+    return t;
 }
 
 } // namespace nerva::material

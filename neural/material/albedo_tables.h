@@ -37,4 +37,14 @@ struct AlbedoTableSet {
 // for any number of threads; threads = 0 uses the hardware's).
 AlbedoTableSet computeAlbedoTables(int samples = kAlbedoTableSamples, unsigned threads = 0);
 
+// Bump when a lobe or the integration changes: it keys the on-disk cache.
+constexpr int kAlbedoTablesVersion = 2;
+
+// computeAlbedoTables() with the default samples, read from a cache file
+// when one of this version and layout exists (else computed and written):
+// $NERVA_CACHE_DIR, else $XDG_CACHE_HOME/nerva, else ~/.cache/nerva. The
+// tables take seconds to integrate and every render needs them. A missing,
+// unwritable or damaged cache only costs the computation.
+AlbedoTableSet loadOrComputeAlbedoTables();
+
 } // namespace nerva::material

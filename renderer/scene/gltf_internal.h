@@ -73,6 +73,25 @@ bool decodeImage(tinygltf::Image* image, int index, std::string* err, std::strin
                  int reqWidth, int reqHeight, const unsigned char* bytes, int size, void* user);
 // Fills Scene::images, samplers, textures and materials.
 void convertMaterials(LoadContext& ctx);
+
+// The parts of a glTF textureInfo (index -1 = no texture).
+struct SlotSource {
+    int index = -1;
+    int texCoord = 0;
+    const tinygltf::ExtensionMap* extensions = nullptr; // never null when index != -1
+};
+// A material texture slot: the texture (through textureRemap, file index to
+// Scene::textures index), its texcoord set and KHR_texture_transform.
+TextureSlot convertSlot(LoadContext& ctx, const SlotSource& src, const std::string& where,
+                        const std::vector<int32_t>& textureRemap);
+
+// --- gltf_material_extensions.cpp ---
+
+// Reads KHR_materials_specular, _ior, _clearcoat, _sheen and
+// NERVA_materials_layered of `src` into `m`; `where` names the material.
+void convertMaterialExtensions(LoadContext& ctx, const tinygltf::Material& src,
+                               const std::string& where, const std::vector<int32_t>& textureRemap,
+                               Material& m);
 // The KHR_texture_transform matrix T * R * S (uv' = M * vec3(uv, 1)).
 glm::mat3 textureTransform(glm::vec2 offset, float rotation, glm::vec2 scale);
 

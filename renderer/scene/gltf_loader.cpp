@@ -223,10 +223,14 @@ std::string condenseMessage(const std::string& text) {
 }
 
 bool isSupportedExtension(const std::string& name) {
-    // KHR_materials_specular: its specularFactor (the dielectric lobe's
-    // weight); colour and textures are warned about where a material uses them.
+    // The material extensions are read into the scene model in full
+    // (gltf_material_extensions.cpp) and mapped onto the layered materials
+    // (gltf_layered.h); the glTF path tracer's own material uses only
+    // KHR_materials_specular's specularFactor of them.
     return name == "KHR_texture_transform" || name == "KHR_materials_emissive_strength" ||
-           name == "KHR_lights_punctual" || name == "KHR_materials_specular";
+           name == "KHR_lights_punctual" || name == "KHR_materials_specular" ||
+           name == "KHR_materials_ior" || name == "KHR_materials_clearcoat" ||
+           name == "KHR_materials_sheen" || name == "NERVA_materials_layered";
 }
 
 void LoadContext::warn(const std::string& message) {

@@ -1,5 +1,6 @@
 // glTF images, samplers, textures and metallic-roughness materials, with
-// KHR_texture_transform and KHR_materials_emissive_strength.
+// KHR_texture_transform and KHR_materials_emissive_strength (the other
+// material extensions: gltf_material_extensions.cpp).
 #include "renderer/scene/gltf_internal.h"
 
 #include <stb_image.h>
@@ -77,41 +78,6 @@ glm::vec2 pair(const LoadContext& ctx, const tinygltf::Value& v, const char* key
     return {float(a.Get(0).GetNumberAsDouble()), float(a.Get(1).GetNumberAsDouble())};
 }
 
-struct SlotSource {
-    int index = -1;
-    int texCoord = 0;
-    const tinygltf::ExtensionMap* extensions = nullptr;
-};
-
-TextureSlot convertSlot(LoadContext& ctx, const SlotSource& src, const std::string& where,
-                        const std::vector<int32_t>& textureRemap) {
-    TextureSlot slot;
-    if (src.index == -1) return slot;
-    if (src.index < 0 || size_t(src.index) >= textureRemap.size()) {
-        ctx.fail(where + " references texture " + std::to_string(src.index) + ", out of range (" +
-                 std::to_string(textureRemap.size()) + " textures)");
-    }
-    slot.texture = textureRemap[size_t(src.index)];
-    if (slot.texture < 0) return TextureSlot{};
-    int texCoord = src.texCoord;
-    auto ext = src.extensions->find("KHR_texture_transform");
-    if (ext != src.extensions->end() && ext->second.IsObject()) {
-        const tinygltf::Value& t = ext->second;
-        slot.uvTransform = textureTransform(pair(ctx, t, "offset", glm::vec2(0.0f), where),
-                                            number(t, "rotation", 0.0f),
-                                            pair(ctx, t, "scale", glm::vec2(1.0f), where));
-        if (t.Has("texCoord") && t.Get("texCoord").IsInt())
-            texCoord = t.Get("texCoord").GetNumberAsInt();
-    }
-    if (texCoord < 0) ctx.fail(where + " has texCoord " + std::to_string(texCoord));
-    if (texCoord > 1) {
-        ctx.warn("texture coordinate sets beyond TEXCOORD_1 are not supported (TEXCOORD_0 used)");
-        texCoord = 0;
-    }
-    slot.texCoord = uint32_t(texCoord);
-    return slot;
-}
-
 template <int N>
 glm::vec<N, float> factor(const LoadContext& ctx, const std::vector<double>& values,
                           const std::string& where, const char* what) {
@@ -151,26 +117,6 @@ Material convertMaterial(LoadContext& ctx, const tinygltf::Material& src, size_t
             ctx.fail(where + " has invalid emissiveStrength");
         }
     }
-    auto specular = src.extensions.find("KHR_materials_specular");
-    if (specular != src.extensions.end() && specular->second.IsObject()) {
-        const tinygltf::Value& v = specular->second;
-        m.specularFactor = number(v, "specularFactor", 1.0f);
-        if (!(m.specularFactor >= 0.0f) || !std::isfinite(m.specularFactor)) {
-            ctx.fail(where + " has invalid specularFactor");
-        }
-        bool whiteColour = true;
-        if (v.Has("specularColorFactor")) {
-            const tinygltf::Value& c = v.Get("specularColorFactor");
-            for (int i = 0; i < 3; ++i) {
-                whiteColour = whiteColour && c.IsArray() && c.ArrayLen() == 3 &&
-                              c.Get(i).IsNumber() && c.Get(i).GetNumberAsDouble() == 1.0;
-            }
-        }
-        if (!whiteColour || v.Has("specularTexture") || v.Has("specularColorTexture")) {
-            ctx.warn("KHR_materials_specular: only specularFactor is supported (specular colour "
-                     "and textures ignored)");
-        }
-    }
     m.normalScale = float(src.normalTexture.scale);
     m.occlusionStrength = float(src.occlusionTexture.strength);
     m.alphaMode = alphaMode(ctx, src.alphaMode, where);
@@ -186,6 +132,7 @@ Material convertMaterial(LoadContext& ctx, const tinygltf::Material& src, size_t
     m.normal = slot(src.normalTexture, "normalTexture");
     m.occlusion = slot(src.occlusionTexture, "occlusionTexture");
     m.emissive = slot(src.emissiveTexture, "emissiveTexture");
+    convertMaterialExtensions(ctx, src, where, textureRemap, m);
     return m;
 }
 
@@ -194,10 +141,13 @@ void markColourImages(LoadContext& ctx) {
     Scene& s = *ctx.scene;
     std::vector<bool> usedAsData(s.images.size(), false);
     for (const Material& m : s.materials) {
-        for (const TextureSlot* slot : {&m.baseColor, &m.emissive}) {
+        for (const TextureSlot* slot :
+             {&m.baseColor, &m.emissive, &m.specularColor, &m.sheenColor}) {
             if (slot->present()) s.images[s.textures[size_t(slot->texture)].image].srgb = true;
         }
-        for (const TextureSlot* slot : {&m.metallicRoughness, &m.normal, &m.occlusion}) {
+        for (const TextureSlot* slot :
+             {&m.metallicRoughness, &m.normal, &m.occlusion, &m.specular, &m.clearcoat,
+              &m.clearcoatRoughness, &m.clearcoatNormal, &m.sheenRoughness}) {
             if (slot->present()) usedAsData[s.textures[size_t(slot->texture)].image] = true;
         }
     }
@@ -210,6 +160,35 @@ void markColourImages(LoadContext& ctx) {
 }
 
 } // namespace
+
+TextureSlot convertSlot(LoadContext& ctx, const SlotSource& src, const std::string& where,
+                        const std::vector<int32_t>& textureRemap) {
+    TextureSlot slot;
+    if (src.index == -1) return slot;
+    if (src.index < 0 || size_t(src.index) >= textureRemap.size()) {
+        ctx.fail(where + " references texture " + std::to_string(src.index) + ", out of range (" +
+                 std::to_string(textureRemap.size()) + " textures)");
+    }
+    slot.texture = textureRemap[size_t(src.index)];
+    if (slot.texture < 0) return TextureSlot{};
+    int texCoord = src.texCoord;
+    auto ext = src.extensions->find("KHR_texture_transform");
+    if (ext != src.extensions->end() && ext->second.IsObject()) {
+        const tinygltf::Value& t = ext->second;
+        slot.uvTransform = textureTransform(pair(ctx, t, "offset", glm::vec2(0.0f), where),
+                                            number(t, "rotation", 0.0f),
+                                            pair(ctx, t, "scale", glm::vec2(1.0f), where));
+        if (t.Has("texCoord") && t.Get("texCoord").IsInt())
+            texCoord = t.Get("texCoord").GetNumberAsInt();
+    }
+    if (texCoord < 0) ctx.fail(where + " has texCoord " + std::to_string(texCoord));
+    if (texCoord > 1) {
+        ctx.warn("texture coordinate sets beyond TEXCOORD_1 are not supported (TEXCOORD_0 used)");
+        texCoord = 0;
+    }
+    slot.texCoord = uint32_t(texCoord);
+    return slot;
+}
 
 bool decodeImage(tinygltf::Image* image, int index, std::string* err, std::string* /*warn*/,
                  int /*reqWidth*/, int /*reqHeight*/, const unsigned char* bytes, int size,

@@ -4,7 +4,8 @@
 // Conventions: right-handed, +Y up, metres, column vectors (glTF). All
 // transforms are node-to-world matrices already multiplied down the hierarchy.
 // Colours are linear except image texels, which keep their glTF encoding
-// (baseColor/emissive images are sRGB; the others linear) and say so.
+// (baseColor, emissive, specular colour and sheen colour images are sRGB;
+// the others linear) and say so.
 #pragma once
 
 #include <glm/glm.hpp>
@@ -31,7 +32,7 @@ struct Image {
     std::string name; // uri or "image[i]" for embedded ones
     uint32_t width = 0;
     uint32_t height = 0;
-    bool srgb = false; // true when used as baseColor or emissive
+    bool srgb = false; // true when used by a colour slot (see Material)
     std::vector<uint8_t> rgba8;
 };
 
@@ -51,7 +52,11 @@ struct Texture {
 
 enum class AlphaMode : uint32_t { Opaque = 0, Mask = 1, Blend = 2 };
 
-// glTF metallic-roughness material with its five texture slots.
+// glTF metallic-roughness material with its texture slots, plus the
+// material extensions the loader reads. Factors are as in the file (ranges
+// are the consumers' business); a slot's channel is the extension's:
+// specular A, specularColor RGB (sRGB), clearcoat R, clearcoatRoughness G,
+// sheenColor RGB (sRGB), sheenRoughness A.
 struct Material {
     std::string name;
     glm::vec4 baseColorFactor{1.0f};
@@ -59,13 +64,32 @@ struct Material {
     float roughnessFactor = 1.0f;
     glm::vec3 emissiveFactor{0.0f};
     float emissiveStrength = 1.0f; // KHR_materials_emissive_strength
-    float specularFactor = 1.0f;   // KHR_materials_specular (dielectric lobe weight)
     float normalScale = 1.0f;
     float occlusionStrength = 1.0f;
     AlphaMode alphaMode = AlphaMode::Opaque;
     float alphaCutoff = 0.5f;
     bool doubleSided = false;
     TextureSlot baseColor, metallicRoughness, normal, occlusion, emissive;
+
+    // KHR_materials_specular (specularFactor: dielectric lobe weight)
+    float specularFactor = 1.0f;
+    glm::vec3 specularColorFactor{1.0f};
+    TextureSlot specular, specularColor;
+    // KHR_materials_ior: >= 1, or 0 = Fresnel term 1 (the extension's special case)
+    float ior = 1.5f;
+    // KHR_materials_clearcoat (factor 0 = no coat)
+    float clearcoatFactor = 0.0f;
+    float clearcoatRoughnessFactor = 0.0f;
+    float clearcoatNormalScale = 1.0f;
+    TextureSlot clearcoat, clearcoatRoughness, clearcoatNormal;
+    // KHR_materials_sheen (black colour = no sheen)
+    glm::vec3 sheenColorFactor{0.0f};
+    float sheenRoughnessFactor = 0.0f;
+    TextureSlot sheenColor, sheenRoughness;
+    // NERVA_materials_layered: absolute path of the layered material JSON
+    // that replaces this material for the layered eval ("" = none). Not
+    // parsed by the loader (material::loadLayeredMaterialJson reads it).
+    std::string layeredUri;
 };
 
 // A triangle list. Every attribute array is either empty or has one entry per

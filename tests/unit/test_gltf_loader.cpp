@@ -115,11 +115,11 @@ TEST(GltfLoader, HierarchyMultipliesParentTimesChildAndTrsInOrder) {
 TEST(GltfLoader, UnsupportedFeaturesWarnOnceEach) {
     TempDir dir;
     GltfBuilder b;
-    b.doc["extensionsUsed"] = {"KHR_materials_clearcoat", "KHR_texture_transform", "EXT_unknown",
-                               "KHR_materials_clearcoat"};
-    const json clearcoat = {{"KHR_materials_clearcoat", {{"clearcoatFactor", 1}}}};
-    b.push("materials", {{"extensions", clearcoat}});
-    b.push("materials", {{"extensions", clearcoat}});
+    b.doc["extensionsUsed"] = {"KHR_materials_transmission", "KHR_texture_transform", "EXT_unknown",
+                               "KHR_materials_transmission"};
+    const json transmission = {{"KHR_materials_transmission", {{"transmissionFactor", 1}}}};
+    b.push("materials", {{"extensions", transmission}});
+    b.push("materials", {{"extensions", transmission}});
     const int colours = b.addFloats({1, 0, 0, 0, 1, 0, 0, 0, 1}, "VEC3");
     json coloured = b.triangle(0);
     coloured["attributes"]["COLOR_0"] = colours;
@@ -139,7 +139,7 @@ TEST(GltfLoader, UnsupportedFeaturesWarnOnceEach) {
     const Scene s = loadGltf(b.writeEmbedded(dir.file("warn.gltf")));
 
     const auto& w = s.warnings;
-    EXPECT_EQ(countMentions(w, "KHR_materials_clearcoat"), 1u);
+    EXPECT_EQ(countMentions(w, "KHR_materials_transmission"), 1u);
     EXPECT_EQ(countMentions(w, "EXT_unknown"), 1u);
     EXPECT_EQ(countMentions(w, "KHR_texture_transform"), 0u);
     EXPECT_EQ(countMentions(w, "COLOR_0"), 1u);

@@ -260,8 +260,9 @@ int cmdInfo(const Args& argv) {
     const ArgParser args("info", argv, {}, {"--help", "-h"});
     if (args.has("--help") || args.has("-h")) {
         std::puts(
-            "usage: nerva info [SCENE.gltf|.glb]\n  without a file: lists Vulkan devices and what "
-            "each lacks for Nerva");
+            "usage: nerva info [SCENE.gltf|.glb|MATERIAL.json]\n  without a file: lists Vulkan "
+            "devices and what each lacks for Nerva\n  MATERIAL.json: a layered material "
+            "(docs/layered-materials.md)");
         return 0;
     }
     if (args.positional().empty()) {
@@ -277,6 +278,10 @@ int cmdInfo(const Args& argv) {
         return 0;
     }
     for (const std::string& path : args.positional()) {
+        if (path.size() > 5 && path.compare(path.size() - 5, 5, ".json") == 0) {
+            infoLayeredMaterial(path);
+            continue;
+        }
         const scene::Scene s = scene::loadGltf(path);
         std::printf("%s\n  meshes %zu, instances %zu, triangles %zu, materials %zu, textures %zu, "
                     "images %zu\n",

@@ -16,4 +16,7 @@ int cmdCompare(const Args& args);
 int cmdInfo(const Args& args);
 int cmdBench(const Args& args);
 
+// `nerva info FILE.json`: prints a layered material (info_material.cpp).
+int infoLayeredMaterial(const std::string& path);
+
 } // namespace nerva::cli
