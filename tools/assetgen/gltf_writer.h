@@ -60,6 +60,9 @@ struct MaterialDesc {
     AlphaMode alphaMode = AlphaMode::Opaque;
     float alphaCutoff = 0.5f;
     bool doubleSided = false;
+    // Non-empty: NERVA_materials_layered with this uri (relative to the glTF
+    // file); the PBR parameters above stay as the fallback.
+    std::string layeredUri;
 };
 
 struct SamplerDesc {

@@ -3,13 +3,19 @@
 // byte the same on every run.
 //
 //   nerva-assetgen [--check | --check-only] [OUTDIR]
+//   nerva-assetgen --material-textures [OUTDIR]
 //
 // OUTDIR defaults to the repository's assets/ folder when known at build
-// time, else ./assets. --check loads every written file back with tinygltf
-// and validates it (vertex data finite, unit normals, tangents orthogonal to
-// normals, sane uvs, winding that agrees with the normals, a camera "main");
-// --check-only does that for the files already there, writing nothing.
+// time, else ./assets. The first form writes the scenes, the environment
+// maps and the layered-material descriptions (materials/*.json); --check
+// loads every written scene back with tinygltf and validates it (vertex data
+// finite, unit normals, tangents orthogonal to normals, sane uvs, winding
+// that agrees with the normals, a camera "main", layered-material files that
+// parse); --check-only does that for the files already there, writing
+// nothing. --material-textures writes only the material library's textures
+// (materials/textures/<material>/<map>.png, not committed; the build runs it).
 #include "environment_maps.h"
+#include "material_library.h"
 #include "scenes.h"
 
 #include "neural/core/error.h"
@@ -20,6 +26,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -192,6 +199,19 @@ std::vector<std::string> checkFile(const std::filesystem::path& file) {
     for (const tinygltf::Image& image : model.images)
         if (!((image.width == 256 || image.width == 512) && image.height == image.width))
             problems.push_back("image '" + image.name + "' is not 256x256 or 512x512");
+    for (const tinygltf::Material& material : model.materials) {
+        auto ext = material.extensions.find("NERVA_materials_layered");
+        if (ext == material.extensions.end()) continue;
+        const std::string uri = ext->second.Get("uri").IsString()
+                                    ? ext->second.Get("uri").Get<std::string>()
+                                    : std::string();
+        std::ifstream in(file.parent_path() / uri);
+        const nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+        if (uri.empty() || !in || doc.is_discarded() || !doc.is_object() ||
+            doc.value("nerva_layered_material", 0) != 1 || doc.value("name", "") != material.name)
+            problems.push_back("material '" + material.name + "': layered material '" + uri +
+                               "' is missing, not JSON v1 or has another name");
+    }
     bool mainCamera = false;
     for (const tinygltf::Node& node : model.nodes) {
         if (node.camera >= 0 && model.cameras.at(static_cast<size_t>(node.camera)).name == "main")
@@ -209,25 +229,41 @@ std::vector<std::string> checkFile(const std::filesystem::path& file) {
 }
 
 int run(int argc, char** argv) {
-    bool check = false, write = true;
+    bool check = false, write = true, textures = false;
     std::filesystem::path outDir = kDefaultOutDir;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        if (arg == "--check") {
+        if (arg == "--material-textures") {
+            textures = true;
+        } else if (arg == "--check") {
             check = true;
         } else if (arg == "--check-only") {
             check = true;
             write = false;
         } else if (arg == "-h" || arg == "--help") {
-            std::printf(
-                "usage: nerva-assetgen [--check | --check-only] [OUTDIR]  (default OUTDIR: %s)\n",
-                kDefaultOutDir);
+            std::printf("usage: nerva-assetgen [--check | --check-only] [OUTDIR]\n"
+                        "       nerva-assetgen --material-textures [OUTDIR]\n"
+                        "(default OUTDIR: %s)\n",
+                        kDefaultOutDir);
             return 0;
         } else if (!arg.empty() && arg[0] == '-') {
             throw Error("nerva-assetgen: unknown option '" + arg + "' (try --help)");
         } else {
             outDir = arg;
         }
+    }
+    if (textures) {
+        if (check) throw Error("nerva-assetgen: --material-textures does not combine with checks");
+        uintmax_t total = 0;
+        double seconds = 0.0;
+        for (const WrittenMaterialTextures& t : writeMaterialTextures(outDir)) {
+            std::printf("%-15s %2zu textures %9ju bytes %6.2f s\n", t.material.c_str(), t.files,
+                        t.bytes, t.seconds);
+            total += t.bytes;
+            seconds += t.seconds;
+        }
+        std::printf("material textures: %ju bytes in %.2f s\n", total, seconds);
+        return 0;
     }
     std::vector<std::filesystem::path> files;
     if (write) {
@@ -248,11 +284,18 @@ int run(int argc, char** argv) {
                         env.height, env.bytes);
             total += env.bytes;
         }
+        for (const std::filesystem::path& file : writeMaterialDescriptions(outDir)) {
+            const uintmax_t bytes = std::filesystem::file_size(file);
+            std::printf("%-10s %-45s layered material description %9ju bytes in 1 file\n",
+                        "material", std::filesystem::relative(file, outDir).string().c_str(),
+                        bytes);
+            total += bytes;
+        }
         std::printf("total %ju bytes\n", total);
     } else {
-        for (const char* rel :
-             {"scenes/demo/demo.gltf", "scenes/tests/spheres.gltf", "scenes/tests/textures.gltf",
-              "scenes/tests/lights.gltf", "scenes/tests/hierarchy.glb"})
+        for (const char* rel : {"scenes/demo/demo.gltf", "scenes/tests/spheres.gltf",
+                                "scenes/tests/textures.gltf", "scenes/tests/lights.gltf",
+                                "scenes/tests/hierarchy.glb", "scenes/shaderball/shaderball.gltf"})
             files.push_back(outDir / rel);
     }
     if (!check) return 0;

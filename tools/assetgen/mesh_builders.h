@@ -90,6 +90,19 @@ MeshData makeCylinder(float radius, float height, int segments, bool caps);
 // A "shader ball": a sphere on a flared pedestal, base at y = 0, about 1 m tall.
 MeshData makeShaderBall(int segments);
 
+// The material library's shader ball (mesh_shaderball.cpp): a sphere of
+// radius 0.3 m centred 0.4 m above y = 0 with a recessed equatorial groove
+// (0.094 m tall, 0.04 m deep, rounded edges) that shows an inner core, and
+// a separate pedestal (a neck and a round base on y = 0) below it. The ball
+// is open at the bottom, where the neck enters it. uv: u runs `uRepeats`
+// times around (integer, so tileable textures wrap without a seam; the uv
+// seam faces -Z), v along the profile at the density u has on the
+// equator, so that texture density is uniform on the visible part.
+struct ShaderBallMeshes {
+    MeshData ball, pedestal;
+};
+ShaderBallMeshes makeGroovedShaderBall(int segments, int uRepeats);
+
 // Axis-aligned box centred on the origin, one quad per face; uv in metres
 // times uvPerMetre.
 MeshData makeBox(Vec3 halfExtent, float uvPerMetre);

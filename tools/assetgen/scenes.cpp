@@ -16,6 +16,7 @@ std::vector<WrittenScene> writeAllScenes(const std::filesystem::path& outDir) {
     add("textures", writeTexturesScene(tests));
     add("lights", writeLightsScene(tests));
     add("hierarchy", writeHierarchyScene(tests));
+    add("shaderball", writeShaderBallScene(outDir / "scenes" / "shaderball"));
     return written;
 }
 

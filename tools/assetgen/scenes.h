@@ -17,14 +17,16 @@ struct WrittenScene {
     SceneStats stats;
 };
 
-// Writes every scene under outDir (scenes/demo/..., scenes/tests/...).
+// Writes every scene under outDir (scenes/demo/..., scenes/tests/...,
+// scenes/shaderball/...).
 std::vector<WrittenScene> writeAllScenes(const std::filesystem::path& outDir);
 
-SceneStats writeDemoScene(const std::filesystem::path& directory);      // scenes.cpp
-SceneStats writeSpheresScene(const std::filesystem::path& directory);   // scenes.cpp
-SceneStats writeTexturesScene(const std::filesystem::path& directory);  // scenes_tests.cpp
-SceneStats writeLightsScene(const std::filesystem::path& directory);    // scenes_tests.cpp
-SceneStats writeHierarchyScene(const std::filesystem::path& directory); // scenes_tests.cpp
+SceneStats writeDemoScene(const std::filesystem::path& directory);       // scenes.cpp
+SceneStats writeSpheresScene(const std::filesystem::path& directory);    // scenes.cpp
+SceneStats writeTexturesScene(const std::filesystem::path& directory);   // scenes_tests.cpp
+SceneStats writeLightsScene(const std::filesystem::path& directory);     // scenes_tests.cpp
+SceneStats writeHierarchyScene(const std::filesystem::path& directory);  // scenes_tests.cpp
+SceneStats writeShaderBallScene(const std::filesystem::path& directory); // scenes_shaderball.cpp
 
 // Helpers shared by the scene definitions.
 inline float radians(float degrees) {
