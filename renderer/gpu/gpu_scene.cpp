@@ -1,6 +1,7 @@
 #include "gpu_scene.h"
 
 #include "neural/core/error.h"
+#include "renderer/scene/gltf_layered.h"
 #include "renderer/vk/check.h"
 
 #include <glm/gtc/type_ptr.hpp>
@@ -16,7 +17,7 @@ static_assert(sizeof(shared::GpuTextureSlot) == 32);
 static_assert(sizeof(shared::GpuMaterial) == 64 + 5 * 32);
 static_assert(sizeof(shared::GpuGeometry) == 56);
 static_assert(sizeof(shared::GpuLight) == 64);
-static_assert(sizeof(shared::FrameGlobals) == 200);
+static_assert(sizeof(shared::FrameGlobals) == 256);
 static_assert(sizeof(shared::GpuEmissiveTriangle) == 80);
 static_assert(sizeof(shared::PushConstants) == 16);
 
@@ -62,6 +63,8 @@ GpuScene::GpuScene(const vk::Context& ctx, const scene::Scene& scene,
     : ctx_(ctx) {
     uploadTextures(scene);
     uploadMaterials(scene, warnings);
+    layered_ =
+        std::make_unique<GpuLayeredMaterials>(ctx, scene::buildLayeredMaterials(scene, &warnings));
     uploadGeometry(scene);
     uploadLights(scene);
     uploadEmissive(scene);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "renderer/gpu/gpu_environment.h"
+#include "renderer/gpu/gpu_layered.h"
 #include "renderer/scene/scene_model.h"
 #include "renderer/vk/memory.h"
 #include "shaders/shared/scene_types.h"
@@ -38,6 +39,9 @@ class GpuScene {
     const std::vector<GpuTexture>& textures() const { return textures_; }
     const std::vector<vk::Handle<VkSampler>>& samplers() const { return samplers_; }
     VkDeviceAddress materials() const { return materials_.address; }
+    // The layered material of every glTF material (same index; the last one
+    // is the default material of primitives without one).
+    const GpuLayeredMaterials& layered() const { return *layered_; }
     VkDeviceAddress geometries() const { return geometries_.address; }
     VkDeviceAddress lights() const { return lights_.address; }
     uint32_t lightCount() const { return lightCount_; }
@@ -70,6 +74,7 @@ class GpuScene {
     vk::Buffer instanceBuffer_;
     uint32_t lightCount_ = 0;
     std::unique_ptr<GpuEnvironment> environment_;
+    std::unique_ptr<GpuLayeredMaterials> layered_;
     vk::Buffer emissive_, emissiveCdf_;
     uint32_t emissiveCount_ = 0;
     float emissivePower_ = 0.0f;

@@ -202,6 +202,7 @@ void PathTracer::begin(const gpu::GpuScene& scene, const RenderSettings& s) {
     g.emissiveCount = scene.emissiveCount();
     g.emissivePower = scene.emissivePower();
     g.materials = scene.materials();
+    g.layered = scene.layered().view();
     g.geometries = scene.geometries();
     g.lights = scene.lights();
     g.counters = counters_.address;

@@ -7,7 +7,8 @@
 // segment, with Russian roulette.
 #include "pathtrace/environment.glsl"
 #include "pathtrace/lights.glsl"
-#include "shared/bsdf_gltf.h"
+#include "shared/layered/layered_bsdf.h"
+#include "shared/layered/layered_fetch.h"
 #include "shared/rng.h"
 
 layout(location = 0) rayPayloadInEXT PathPayload payload;
@@ -73,41 +74,35 @@ void main() {
     tc.footprint0 = rayConeUvFootprint(coneWidth, cosIn, uvArea(geo.uv0, tri), worldArea);
     tc.footprint1 = rayConeUvFootprint(coneWidth, cosIn, uvArea(geo.uv1, tri), worldArea);
 
-    vec4 base = mat.baseColorFactor * sampleSlot(mat.slots[kSlotBaseColor], tc, vec4(1.0));
-    vec4 mr = sampleSlot(mat.slots[kSlotMetallicRoughness], tc, vec4(1.0));
-    GltfBsdf bsdf;
-    bsdf.baseColor = base.rgb;
-    bsdf.roughness = saturate(mat.roughness * mr.g);
-    bsdf.metallic = saturate(mat.metallic * mr.b);
-    bsdf.specular = mat.specular;
-
+    // The tangent frame of the surface; the layered material tilts its own
+    // frames inside it by its normal maps.
     Frame frame;
-    if (mat.slots[kSlotNormal].textureIndex >= 0) {
-        vec4 t = geo.tangents != 0ul ? Vec4Ref(geo.tangents).v[tri.x] * bary.x +
-                                           Vec4Ref(geo.tangents).v[tri.y] * bary.y +
-                                           Vec4Ref(geo.tangents).v[tri.z] * bary.z
-                                     : vec4(0.0);
-        vec3 tw = normalize(mat3(gl_ObjectToWorldEXT) * t.xyz + vec3(1e-12));
-        Frame tbn = frameFromNormalTangent(ns, tw, t.w < 0.0 ? -1.0 : 1.0);
-        vec3 tn = sampleSlot(mat.slots[kSlotNormal], tc, vec4(0.5, 0.5, 1.0, 1.0)).xyz * 2.0 - 1.0;
-        tn.xy *= mat.normalScale;
-        vec3 nmapped = normalize(toWorld(tbn, tn));
-        if (dot(nmapped, ng) > 0.0) ns = nmapped;
-        frame = frameFromNormalTangent(ns, tbn.t, 1.0);
+    if (geo.tangents != 0ul) {
+        vec4 t = Vec4Ref(geo.tangents).v[tri.x] * bary.x + Vec4Ref(geo.tangents).v[tri.y] * bary.y +
+                 Vec4Ref(geo.tangents).v[tri.z] * bary.z;
+        vec3 tw = mat3(gl_ObjectToWorldEXT) * t.xyz;
+        frame = frameFromNormalTangent(ns, tw, t.w < 0.0 ? -1.0 : 1.0);
     } else {
         frame = frameFromNormal(ns);
     }
+    LayeredUv luv;
+    luv.uv0 = tc.uv0;
+    luv.uv1 = tc.uv1;
+    luv.footprint0 = tc.footprint0;
+    luv.footprint1 = tc.footprint1;
+    LayeredPoint lp = layeredFetch(g.layered, geo.material, luv);
+    AlbedoTables tables = g.layered.tables;
 
     // Interpolated and mapped normals can face away from the viewer near
     // silhouettes; the BSDF has no valid hemisphere there, so fall back to
     // the geometric normal instead of ending the path.
-    if (dot(frame.n, wo) <= 1e-4) frame = frameFromNormal(ng);
+    if (dot(frame.n, wo) <= 1e-4) frame = frameFromNormalTangent(ng, frame.t, 1.0);
     ns = frame.n;
 
     if (payload.depth == 0u) {
         payload.hitDistance = gl_HitTEXT;
-        payload.albedo = bsdf.baseColor;
-        payload.normal = ns;
+        payload.albedo = lp.diffuseColor + lp.conductorCoverage * lp.conductorF0;
+        payload.normal = toWorld(frame, lp.baseFrame.n);
     }
 
     // Emission found by this ray. Camera rays see it fully; later rays weigh
@@ -136,7 +131,7 @@ void main() {
         float dist;
         vec3 li = punctualLight(lights.l[i], p, wi, dist);
         if (dot(wi, ng) <= 0.0 || max(li.r, max(li.g, li.b)) <= 0.0) continue;
-        vec3 fcos = gltfEval(bsdf, woLocal, toLocal(frame, wi));
+        vec3 fcos = layeredEval(lp, tables, woLocal, toLocal(frame, wi));
         if (max(fcos.r, max(fcos.g, fcos.b)) <= 0.0) continue;
         if (unoccluded(origin, wi, dist * (1.0 - 1e-4))) addRadiance(g, payload.throughput * fcos * li);
     }
@@ -147,10 +142,10 @@ void main() {
         AreaLightSample ls = sampleEmissive(g, p, u);
         if (ls.pdf > 0.0 && dot(ls.wi, ng) > 0.0) {
             vec3 wiLocal = toLocal(frame, ls.wi);
-            vec3 fcos = gltfEval(bsdf, woLocal, wiLocal);
+            vec3 fcos = layeredEval(lp, tables, woLocal, wiLocal);
             if (max(fcos.r, max(fcos.g, fcos.b)) > 0.0) {
                 float w = g.samplingMode == kSamplingMis
-                              ? powerHeuristic(ls.pdf, gltfPdf(bsdf, woLocal, wiLocal))
+                              ? powerHeuristic(ls.pdf, layeredPdf(lp, tables, woLocal, wiLocal))
                               : 1.0;
                 if (unoccluded(origin, ls.wi, ls.dist * (1.0 - 1e-4)))
                     addRadiance(g, payload.throughput * fcos * ls.radiance * (w / ls.pdf));
@@ -163,10 +158,10 @@ void main() {
         EnvSample es = envSampleDirection(g.env, vec2(rngNext(payload.rng), rngNext(payload.rng)));
         if (es.pdf > 0.0 && dot(es.dir, ng) > 0.0) {
             vec3 wiLocal = toLocal(frame, es.dir);
-            vec3 fcos = gltfEval(bsdf, woLocal, wiLocal);
+            vec3 fcos = layeredEval(lp, tables, woLocal, wiLocal);
             if (max(fcos.r, max(fcos.g, fcos.b)) > 0.0) {
                 float w = g.samplingMode == kSamplingMis
-                              ? powerHeuristic(es.pdf, gltfPdf(bsdf, woLocal, wiLocal))
+                              ? powerHeuristic(es.pdf, layeredPdf(lp, tables, woLocal, wiLocal))
                               : 1.0;
                 if (unoccluded(origin, es.dir, 1e30))
                     addRadiance(g, payload.throughput * fcos * environmentRadiance(g, es.dir) *
@@ -180,7 +175,7 @@ void main() {
         return;
     }
     vec3 u = vec3(rngNext(payload.rng), rngNext(payload.rng), rngNext(payload.rng));
-    BsdfSample s = gltfSample(bsdf, woLocal, u);
+    LobeSample s = layeredSample(lp, tables, woLocal, u);
     vec3 wiWorld = toWorld(frame, s.wi);
     if (s.pdf <= 0.0 || dot(wiWorld, ng) <= 0.0) {
         payload.done = 1u;

@@ -7,6 +7,7 @@
 #define NERVA_SHARED_SCENE_TYPES_H
 
 #include "env_sampling.h"
+#include "layered/layered_types.h"
 #include "prelude.h"
 
 NERVA_SHARED_BEGIN
@@ -133,6 +134,7 @@ struct FrameGlobals {
     uint64_t counters;          // uint[1]: rays traced
     uint64_t emissiveTriangles; // GpuEmissiveTriangle[]
     uint64_t emissiveCdf;       // float[emissiveCount]: inclusive CDF of power, last = 1
+    GpuLayeredView layered;     // the layered material of every GpuMaterial (same index)
 };
 
 struct PushConstants {

@@ -14,7 +14,7 @@
 namespace nerva::test {
 
 inline const material::AlbedoTableSet& layeredTestTables() {
-    static const material::AlbedoTableSet tables = material::computeAlbedoTables();
+    static const material::AlbedoTableSet tables = material::loadOrComputeAlbedoTables();
     return tables;
 }
 

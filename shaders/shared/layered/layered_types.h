@@ -96,8 +96,8 @@ struct GpuLayeredMaterial {
 };
 
 // An RGBA8 texel image with its full mip chain in the shared texel buffer:
-// level 0 (width x height) starts at `offset`, each next level (halved,
-// at least 1) right after the previous one; texels are packed as
+// level 0 (width x height) starts at `offset`, each next level (halved
+// rounding up, at least 1: 5 -> 3 -> 2 -> 1) right after the previous one; texels are packed as
 // r | g << 8 | b << 16 | a << 24, row 0 at v = 0. Sampling repeats.
 struct GpuTexelImage {
     uint offset; // in texels (uint32)
@@ -106,7 +106,7 @@ struct GpuTexelImage {
     uint levels;
 };
 
-// Addresses of the material set on the GPU (scalar layout, 48 bytes).
+// Addresses of the material set on the GPU (scalar layout, 56 bytes).
 struct GpuLayeredView {
     uint64_t materials; // GpuLayeredMaterial[]
     uint64_t images;    // GpuTexelImage[]
@@ -129,6 +129,7 @@ static_assert(sizeof(GpuLayerParam) == 44, "GpuLayerParam must match its GLSL sc
 static_assert(sizeof(GpuLayeredMaterial) == 16 + 44 * kParamCount,
               "GpuLayeredMaterial must match its GLSL scalar layout");
 static_assert(sizeof(GpuTexelImage) == 16, "GpuTexelImage must match its GLSL scalar layout");
+static_assert(sizeof(GpuLayeredView) == 56, "GpuLayeredView must match its GLSL scalar layout");
 } // namespace nerva::shared
 #define NERVA_LAYERED_LAYERS(view, m) ((view).materials[(m)].layers)
 #define NERVA_LAYERED_PARAM(view, m, slot) ((view).materials[(m)].params[(slot)])
@@ -136,20 +137,20 @@ static_assert(sizeof(GpuTexelImage) == 16, "GpuTexelImage must match its GLSL sc
 #define NERVA_LAYERED_TEXEL(view, i) ((view).texels[(i)])
 #else
 layout(buffer_reference, scalar) readonly buffer LayeredMaterialRef {
-    GpuLayeredMaterial m[];
+    GpuLayeredMaterial records[];
 };
 layout(buffer_reference, scalar) readonly buffer LayeredImageRef {
-    GpuTexelImage i[];
+    GpuTexelImage records[];
 };
 layout(buffer_reference, scalar) readonly buffer LayeredTexelRef {
-    uint t[];
+    uint words[];
 };
 #define LayeredView GpuLayeredView
-#define NERVA_LAYERED_LAYERS(view, m) (LayeredMaterialRef((view).materials).m[(m)].layers)
-#define NERVA_LAYERED_PARAM(view, m, slot)                                                         \
-    (LayeredMaterialRef((view).materials).m[(m)].params[(slot)])
-#define NERVA_LAYERED_IMAGE(view, i) (LayeredImageRef((view).images).i[(i)])
-#define NERVA_LAYERED_TEXEL(view, i) (LayeredTexelRef((view).texels).t[(i)])
+#define NERVA_LAYERED_LAYERS(view, mat) (LayeredMaterialRef((view).materials).records[(mat)].layers)
+#define NERVA_LAYERED_PARAM(view, mat, slot)                                                       \
+    (LayeredMaterialRef((view).materials).records[(mat)].params[(slot)])
+#define NERVA_LAYERED_IMAGE(view, idx) (LayeredImageRef((view).images).records[(idx)])
+#define NERVA_LAYERED_TEXEL(view, idx) (LayeredTexelRef((view).texels).words[(idx)])
 #endif
 
 #endif

@@ -60,6 +60,12 @@ NERVA_FN vec4 texelBilinear(LayeredView v, uint offset, int w, int h, vec2 uv, u
     return mix(mix(a, b, f.x), mix(c, d, f.x), f.y);
 }
 
+// Size of the mip level after one of size n: halved rounding up, at least 1
+// (5 -> 3 -> 2 -> 1), as neural/material/material_set.h builds them.
+NERVA_FN int nextTexelLevelSize(int n) {
+    return max((n + 1) / 2, 1);
+}
+
 // Trilinear lookup of image `index` at level of detail `lod` (clamped to the
 // chain).
 NERVA_FN vec4 texelSample(LayeredView v, int index, vec2 uv, float lod, uint mode) {
@@ -72,13 +78,13 @@ NERVA_FN vec4 texelSample(LayeredView v, int index, vec2 uv, float lod, uint mod
     int h = int(img.height);
     for (uint k = 0u; k < level; ++k) {
         offset += uint(w * h);
-        w = max(w / 2, 1);
-        h = max(h / 2, 1);
+        w = nextTexelLevelSize(w);
+        h = nextTexelLevelSize(h);
     }
     vec4 c = texelBilinear(v, offset, w, h, uv, mode);
     if (frac > 0.0f && level + 1u < img.levels) {
         uint next = offset + uint(w * h);
-        vec4 c1 = texelBilinear(v, next, max(w / 2, 1), max(h / 2, 1), uv, mode);
+        vec4 c1 = texelBilinear(v, next, nextTexelLevelSize(w), nextTexelLevelSize(h), uv, mode);
         c = mix(c, c1, frac);
     }
     return c;
