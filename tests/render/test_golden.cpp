@@ -31,6 +31,7 @@ const fs::path kGoldenDir = kSource / "tests" / "golden";
 
 struct Golden {
     std::string name, scene, camera;
+    std::string env; // environment map under assets/ ("" = the procedural sky)
     uint32_t width = 128, height = 128, spp = 16, seed = 1, maxBounces = 4;
     double maxFlip = 0.05, minPsnr = 30.0;
     double pixelTolerance = 0.1, maxPixelFraction = 0.01; // share of pixels off by more
@@ -51,6 +52,7 @@ std::vector<Golden> loadGoldens() {
         g.name = e.at("name");
         g.scene = e.at("scene");
         g.camera = e.value("camera", "");
+        g.env = e.value("env", "");
         g.width = e.value("width", g.width);
         g.height = e.value("height", g.height);
         g.spp = e.value("spp", g.spp);
@@ -73,6 +75,8 @@ TEST_P(GoldenTest, MatchesReference) {
     const scene::Scene model = scene::loadGltf((kSource / "assets" / g.scene).string());
     std::vector<std::string> warnings;
     gpu::GpuScene gpuScene(ctx(), model, warnings);
+    if (!g.env.empty())
+        gpuScene.setEnvironment(loadEnvironmentMap((kSource / "assets" / g.env).string()));
     static ShaderCompiler compiler;
     static pt::PathTracer tracer(ctx(), compiler);
     pt::RenderSettings s;

@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 
 namespace nerva::material {
 namespace {
@@ -139,6 +141,44 @@ TEST(LobesAlbedoTables, DeterministicForAnyThreadCount) {
     const AlbedoTableSet b = computeAlbedoTables(16, 3);
     EXPECT_EQ(a.ggx, b.ggx);
     EXPECT_EQ(a.dielectric, b.dielectric);
+}
+
+} // namespace
+} // namespace nerva::material
+
+namespace nerva::material {
+namespace {
+
+bool sameTables(const AlbedoTableSet& a, const AlbedoTableSet& b) {
+    return a.ggx == b.ggx && a.dielectric == b.dielectric && a.sheen == b.sheen;
+}
+
+// The cache the renderer reads (this run's NERVA_CACHE_DIR) holds exactly
+// what the lobes integrate to today: a lobe changed without bumping
+// kAlbedoTablesVersion fails here.
+TEST(LobesAlbedoTables, CachedTablesAreTheComputedOnes) {
+    EXPECT_TRUE(sameTables(loadOrComputeAlbedoTables(), tables()));
+}
+
+TEST(LobesAlbedoTables, CacheIsWrittenReadAndRepaired) {
+    namespace fs = std::filesystem;
+    const char* old = std::getenv("NERVA_CACHE_DIR");
+    const std::string saved = old ? old : "";
+    const fs::path dir = fs::temp_directory_path() / "nerva-albedo-cache-test";
+    fs::remove_all(dir);
+    ::setenv("NERVA_CACHE_DIR", dir.c_str(), 1);
+    EXPECT_TRUE(sameTables(loadOrComputeAlbedoTables(), tables())); // computed, written
+    ASSERT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);
+    const fs::path file = fs::directory_iterator(dir)->path();
+    EXPECT_TRUE(sameTables(loadOrComputeAlbedoTables(), tables())); // read back
+    fs::resize_file(file, fs::file_size(file) - 100);               // damaged
+    EXPECT_TRUE(sameTables(loadOrComputeAlbedoTables(), tables())); // recomputed
+    EXPECT_GT(fs::file_size(file), 70000u);                         // and rewritten
+    if (old)
+        ::setenv("NERVA_CACHE_DIR", saved.c_str(), 1);
+    else
+        ::unsetenv("NERVA_CACHE_DIR");
+    fs::remove_all(dir);
 }
 
 } // namespace
