@@ -6,6 +6,7 @@
 #include "shaders/shared/rng.h"
 #include "tests/support/direction_chi2.h"
 #include "tests/support/layered_cases.h"
+#include "tests/support/layered_library.h"
 
 #include <gtest/gtest.h>
 
@@ -158,6 +159,40 @@ TEST(LayeredBsdf, SamplerMatchesPdf) {
             EXPECT_FALSE(r.rejected(alpha)) << "cos " << mu << "\n" << r.report;
             ++index;
         }
+    }
+}
+
+} // namespace
+} // namespace nerva::test
+
+
+namespace nerva::test {
+namespace {
+
+// The library materials with their real textures (normal maps, coverage
+// masks, flakes): the directional albedo stays <= 1 + 1% at random points.
+TEST(LayeredBsdf, LibraryMaterialsConserveEnergy) {
+    const LayeredLibrary lib = loadLayeredLibrary();
+    ASSERT_GE(lib.names.size(), 5u);
+    const shared::LayeredView v = lib.set.view();
+    const float cosines[] = {1.0f, 0.5f, 0.2f, 0.05f};
+    for (uint32_t m = 0; m < lib.names.size(); ++m) {
+        float worst = 0.0f;
+        for (uint32_t k = 0; k < 6; ++k) {
+            uint rng = shared::rngSeed(99u, m, k);
+            const shared::vec2 uv(shared::rngNext(rng), shared::rngNext(rng));
+            const float footprint = k < 3 ? 0.0f : 1e-3f * float(k);
+            shared::LayeredUv tc = shared::layeredUvFinest(uv);
+            tc.footprint0 = tc.footprint1 = footprint;
+            const LayeredPoint p = shared::layeredFetch(v, m, tc);
+            for (float mu : cosines) {
+                const vec3 a = albedo(p, v.tables, layeredDirection(mu, 1.1f), 22500);
+                worst = std::max({worst, a.x, a.y, a.z});
+                EXPECT_LE(std::max({a.x, a.y, a.z}), 1.01f)
+                    << lib.names[m] << " uv " << uv.x << "," << uv.y << " cos " << mu;
+            }
+        }
+        std::printf("[layered albedo] %-62s max %.4f\n", lib.names[m].c_str(), worst);
     }
 }
 
