@@ -124,50 +124,46 @@ void main() {
     vec3 woLocal = toLocal(frame, wo);
     vec3 origin = offsetOrigin(p, ng);
 
-    // Next-event estimation: punctual lights (delta: light sampling only).
+    // Next-event estimation in one loop, so the layered eval and pdf are
+    // compiled once (lavapipe's LLVM time grows with every inlined copy):
+    // k < lightCount: punctual light k (delta: light sampling only);
+    // k == lightCount: one emissive triangle; k == lightCount + 1: one
+    // environment direction; both MIS-weighted against BSDF sampling.
     LightsRef lights = LightsRef(g.lights);
-    [[dont_unroll]] for (uint i = 0u; i < g.lightCount; ++i) {
-        vec3 wi;
-        float dist;
-        vec3 li = punctualLight(lights.l[i], p, wi, dist);
+    bool lightSampling = g.samplingMode != kSamplingBsdf;
+    [[dont_unroll]] for (uint k = 0u; k < g.lightCount + 2u; ++k) {
+        vec3 wi = vec3(0.0);
+        float dist = 1e30;
+        vec3 li = vec3(0.0); // radiance / light pdf (punctual: irradiance factor)
+        float lightPdf = 0.0; // 0: a delta light, no MIS
+        if (k < g.lightCount) {
+            li = punctualLight(lights.l[k], p, wi, dist);
+        } else if (k == g.lightCount) {
+            if (g.emissiveCount == 0u || !lightSampling) continue;
+            vec3 u = vec3(rngNext(payload.rng), rngNext(payload.rng), rngNext(payload.rng));
+            AreaLightSample ls = sampleEmissive(g, p, u);
+            if (!(ls.pdf > 0.0)) continue;
+            wi = ls.wi;
+            dist = ls.dist;
+            lightPdf = ls.pdf;
+            li = ls.radiance / ls.pdf;
+        } else {
+            if (!lightSampling) continue;
+            EnvSample es = envSampleDirection(g.env, vec2(rngNext(payload.rng), rngNext(payload.rng)));
+            if (!(es.pdf > 0.0)) continue;
+            wi = es.dir;
+            lightPdf = es.pdf;
+            li = environmentRadiance(g, es.dir) / es.pdf;
+        }
         if (dot(wi, ng) <= 0.0 || max(li.r, max(li.g, li.b)) <= 0.0) continue;
-        vec3 fcos = layeredEval(lp, tables, woLocal, toLocal(frame, wi));
+        vec3 wiLocal = toLocal(frame, wi);
+        vec3 fcos = layeredEval(lp, tables, woLocal, wiLocal);
         if (max(fcos.r, max(fcos.g, fcos.b)) <= 0.0) continue;
-        if (unoccluded(origin, wi, dist * (1.0 - 1e-4))) addRadiance(g, payload.throughput * fcos * li);
-    }
-
-    // Next-event estimation: one emissive triangle, MIS with BSDF sampling.
-    if (g.emissiveCount > 0u && g.samplingMode != kSamplingBsdf) {
-        vec3 u = vec3(rngNext(payload.rng), rngNext(payload.rng), rngNext(payload.rng));
-        AreaLightSample ls = sampleEmissive(g, p, u);
-        if (ls.pdf > 0.0 && dot(ls.wi, ng) > 0.0) {
-            vec3 wiLocal = toLocal(frame, ls.wi);
-            vec3 fcos = layeredEval(lp, tables, woLocal, wiLocal);
-            if (max(fcos.r, max(fcos.g, fcos.b)) > 0.0) {
-                float w = g.samplingMode == kSamplingMis
-                              ? powerHeuristic(ls.pdf, layeredPdf(lp, tables, woLocal, wiLocal))
-                              : 1.0;
-                if (unoccluded(origin, ls.wi, ls.dist * (1.0 - 1e-4)))
-                    addRadiance(g, payload.throughput * fcos * ls.radiance * (w / ls.pdf));
-            }
-        }
-    }
-
-    // Next-event estimation: one environment direction, MIS with BSDF sampling.
-    if (g.samplingMode != kSamplingBsdf) {
-        EnvSample es = envSampleDirection(g.env, vec2(rngNext(payload.rng), rngNext(payload.rng)));
-        if (es.pdf > 0.0 && dot(es.dir, ng) > 0.0) {
-            vec3 wiLocal = toLocal(frame, es.dir);
-            vec3 fcos = layeredEval(lp, tables, woLocal, wiLocal);
-            if (max(fcos.r, max(fcos.g, fcos.b)) > 0.0) {
-                float w = g.samplingMode == kSamplingMis
-                              ? powerHeuristic(es.pdf, layeredPdf(lp, tables, woLocal, wiLocal))
-                              : 1.0;
-                if (unoccluded(origin, es.dir, 1e30))
-                    addRadiance(g, payload.throughput * fcos * environmentRadiance(g, es.dir) *
-                                       (w / es.pdf));
-            }
-        }
+        float w = lightPdf > 0.0 && g.samplingMode == kSamplingMis
+                      ? powerHeuristic(lightPdf, layeredPdf(lp, tables, woLocal, wiLocal))
+                      : 1.0;
+        float maxDist = dist < 1e30 ? dist * (1.0 - 1e-4) : 1e30;
+        if (unoccluded(origin, wi, maxDist)) addRadiance(g, payload.throughput * fcos * li * w);
     }
 
     if (payload.depth >= g.maxBounces) {
