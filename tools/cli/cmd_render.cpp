@@ -260,9 +260,10 @@ int cmdInfo(const Args& argv) {
     const ArgParser args("info", argv, {}, {"--help", "-h"});
     if (args.has("--help") || args.has("-h")) {
         std::puts(
-            "usage: nerva info [SCENE.gltf|.glb|MATERIAL.json]\n  without a file: lists Vulkan "
-            "devices and what each lacks for Nerva\n  MATERIAL.json: a layered material "
-            "(docs/layered-materials.md)");
+            "usage: nerva info [SCENE.gltf|.glb|MATERIAL.json|MATERIAL.nmat]\n  without a file: "
+            "lists Vulkan devices and what each lacks for Nerva\n  MATERIAL.json: a layered "
+            "material (docs/layered-materials.md)\n  MATERIAL.nmat: a neural material "
+            "(docs/nmat-format.md)");
         return 0;
     }
     if (args.positional().empty()) {
@@ -280,6 +281,10 @@ int cmdInfo(const Args& argv) {
     for (const std::string& path : args.positional()) {
         if (path.size() > 5 && path.compare(path.size() - 5, 5, ".json") == 0) {
             infoLayeredMaterial(path);
+            continue;
+        }
+        if (path.size() > 5 && path.compare(path.size() - 5, 5, ".nmat") == 0) {
+            infoNeuralMaterial(path);
             continue;
         }
         const scene::Scene s = scene::loadGltf(path);

@@ -19,4 +19,7 @@ int cmdBench(const Args& args);
 // `nerva info FILE.json`: prints a layered material (info_material.cpp).
 int infoLayeredMaterial(const std::string& path);
 
+// `nerva info FILE.nmat`: prints a neural material (info_nmat.cpp).
+int infoNeuralMaterial(const std::string& path);
+
 } // namespace nerva::cli
