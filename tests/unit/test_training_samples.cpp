@@ -1,0 +1,96 @@
+// Online training samples of a neural material from its reference
+// (neural/material/training_samples.h), on a library material.
+#include "neural/material/training_samples.h"
+#include "shaders/shared/layered/layered_bsdf.h"
+#include "shaders/shared/layered/layered_fetch.h"
+#include "tests/support/layered_library.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+
+namespace nerva::material {
+namespace {
+
+const test::LayeredLibrary& library() {
+    static const test::LayeredLibrary lib = test::loadLayeredLibrary();
+    return lib;
+}
+
+TEST(TrainingSamples, LevelCount) {
+    EXPECT_EQ(latentLevelCount(1), 1u);
+    EXPECT_EQ(latentLevelCount(512), 10u);
+    EXPECT_EQ(latentLevelCount(5), 4u); // 5 3 2 1
+}
+
+TEST(TrainingSamples, DeterministicForAnyThreadCount) {
+    const ReferenceSampler s(library().set, 0, {});
+    std::vector<TrainingSample> a(500), b(500), c(200);
+    s.generate(42, 1000, a.size(), a.data(), 1);
+    s.generate(42, 1000, b.size(), b.data(), 3);
+    s.generate(42, 1300, c.size(), c.data(), 2); // a window of the same stream
+    EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(TrainingSample)), 0);
+    EXPECT_EQ(std::memcmp(a.data() + 300, c.data(), c.size() * sizeof(TrainingSample)), 0);
+    std::vector<TrainingSample> d(500);
+    s.generate(43, 1000, d.size(), d.data(), 1);
+    EXPECT_NE(std::memcmp(a.data(), d.data(), a.size() * sizeof(TrainingSample)), 0);
+}
+
+TEST(TrainingSamples, DistributionsAndTargets) {
+    TrainingSampleOptions o;
+    o.latentResolution = 256;
+    o.levels = 9;
+    o.fineBias = 0.4f;
+    const ReferenceSampler s(library().set, 1, o);
+    const size_t n = 20000;
+    std::vector<TrainingSample> v(n);
+    s.generate(7, 0, n, v.data(), 2);
+    std::vector<int> levels(o.levels, 0);
+    double meanCos = 0.0, meanU = 0.0;
+    int sampled = 0;
+    for (const TrainingSample& t : v) {
+        ASSERT_LT(t.level, o.levels);
+        ++levels[t.level];
+        EXPECT_FLOAT_EQ(t.footprint, 1.0f / float(256 >> t.level));
+        meanCos += t.wo.z;
+        meanU += t.uv.x;
+        ASSERT_GT(t.wo.z, 0.0f);
+        ASSERT_GT(t.wi.z, 0.0f);
+        ASSERT_TRUE(std::isfinite(t.fcos.x + t.fcos.y + t.fcos.z));
+        ASSERT_GE(std::min({t.fcos.x, t.fcos.y, t.fcos.z}), 0.0f);
+        sampled += t.sampleWeight > 0.0f ? 1 : 0;
+    }
+    // Levels follow their probabilities (binomial, 5 sigma).
+    for (uint32_t l = 0; l < o.levels; ++l) {
+        const double p = s.levelProbabilities()[l];
+        EXPECT_NEAR(levels[l], p * n, 5.0 * std::sqrt(n * p * (1 - p)) + 1) << "level " << l;
+    }
+    EXPECT_NEAR(s.levelProbabilities()[1] / s.levelProbabilities()[0], 0.6, 1e-5);
+    EXPECT_NEAR(meanCos / n, 0.5, 0.01); // cos(theta_o) uniform
+    EXPECT_NEAR(meanU / n, 0.5, 0.01);
+    EXPECT_GT(sampled, int(n * 9 / 10));
+}
+
+// With one tap the target is exactly the reference at the sample's point and
+// footprint.
+TEST(TrainingSamples, OneTapTargetIsTheReference) {
+    TrainingSampleOptions o;
+    o.filterTaps = 1;
+    const ReferenceSampler s(library().set, 2, o);
+    const shared::LayeredView v = library().set.view();
+    for (uint64_t i = 0; i < 200; ++i) {
+        const TrainingSample t = s.sample(5, i);
+        shared::LayeredUv tc = shared::layeredUvFinest(shared::vec2(t.uv.x, t.uv.y));
+        tc.footprint0 = tc.footprint1 = t.footprint;
+        const shared::LayeredPoint p = shared::layeredFetch(v, 2, tc);
+        const shared::vec3 f =
+            shared::layeredEval(p, v.tables, shared::vec3(t.wo.x, t.wo.y, t.wo.z),
+                                shared::vec3(t.wi.x, t.wi.y, t.wi.z));
+        EXPECT_EQ(f.x, t.fcos.x);
+        EXPECT_EQ(f.z, t.fcos.z);
+    }
+}
+
+} // namespace
+} // namespace nerva::material
