@@ -6,10 +6,12 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <iterator>
 #include <memory>
+#include <thread>
 
 namespace nerva::material {
 
@@ -150,6 +152,57 @@ const AlbedoTableSet& sharedAlbedoTables() {
 
 LayeredMaterialSet::LayeredMaterialSet() : tables_(&sharedAlbedoTables()) {}
 
+LayeredMaterialSet::PreparedImage LayeredMaterialSet::prepareImage(const std::string& path,
+                                                                   TexelEncoding encoding) {
+    PreparedImage out;
+    int w = 0, h = 0, channels = 0;
+    std::unique_ptr<stbi_uc, StbiPixels> pixels(stbi_load(path.c_str(), &w, &h, &channels, 4));
+    if (!pixels) {
+        const char* reason = stbi_failure_reason();
+        out.error = std::string("cannot decode image (") + (reason ? reason : "unknown") + ")";
+        return out;
+    }
+    out.width = uint32_t(w);
+    out.height = uint32_t(h);
+    out.chain = buildMipChain(pixels.get(), out.width, out.height, encoding);
+    return out;
+}
+
+// Decodes the new image files of `desc` and builds their mip chains on all
+// cores (the slow part of loading a textured material); add() then packs them
+// in slot order, so the result does not depend on the thread count.
+void LayeredMaterialSet::prepareFiles(const LayeredMaterialDesc& desc) {
+    std::vector<std::pair<ImageKey, TexelEncoding>> jobs;
+    for (const ParamDesc& p : desc.params) {
+        const TextureRef& t = p.texture;
+        if (t.path.empty()) continue;
+        const TexelEncoding encoding = t.normalMap ? TexelEncoding::NormalMap
+                                       : t.srgb    ? TexelEncoding::Srgb
+                                                   : TexelEncoding::Linear;
+        std::error_code ec;
+        const std::filesystem::path abs = std::filesystem::absolute(t.path, ec);
+        const std::string path =
+            (ec ? std::filesystem::path(t.path) : abs).lexically_normal().string();
+        const ImageKey key{path, -1, nullptr, uint32_t(encoding)};
+        if (imageIndex_.count(key) || prepared_.count(key)) continue;
+        prepared_.emplace(key, PreparedImage{});
+        jobs.emplace_back(key, encoding);
+    }
+    const unsigned threads = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()),
+                                                unsigned(jobs.size()));
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+        for (size_t j = next++; j < jobs.size(); j = next++)
+            prepared_.at(jobs[j].first) = prepareImage(std::get<0>(jobs[j].first), jobs[j].second);
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t)
+        pool.emplace_back(work);
+    work();
+    for (std::thread& t : pool)
+        t.join();
+}
+
 shared::LayeredView LayeredMaterialSet::view() const {
     return {materials_.data(), images_.data(), texels_.data(), tables_->view()};
 }
@@ -188,16 +241,13 @@ int32_t LayeredMaterialSet::imageFor(const TextureRef& ref, TexelEncoding encodi
         image.height = scene->height;
         chain = buildMipChain(scene->rgba8, scene->width, scene->height, encoding);
     } else {
-        int w = 0, h = 0, channels = 0;
-        std::unique_ptr<stbi_uc, StbiPixels> pixels(stbi_load(path.c_str(), &w, &h, &channels, 4));
-        if (!pixels) {
-            const char* reason = stbi_failure_reason();
-            throw errorAt(ref.path, std::string("cannot decode image (") +
-                                        (reason ? reason : "unknown") + ")");
-        }
-        image.width = uint32_t(w);
-        image.height = uint32_t(h);
-        chain = buildMipChain(pixels.get(), image.width, image.height, encoding);
+        auto pre = prepared_.find(key);
+        PreparedImage decoded =
+            pre != prepared_.end() ? std::move(pre->second) : prepareImage(path, encoding);
+        if (!decoded.error.empty()) throw errorAt(ref.path, decoded.error);
+        image.width = decoded.width;
+        image.height = decoded.height;
+        chain = std::move(decoded.chain);
     }
     if (texels_.size() + chain.size() > 0xFFFFFFFFull) {
         throw errorAt(scene ? scene->name : ref.path,
@@ -223,6 +273,7 @@ uint32_t LayeredMaterialSet::add(const LayeredMaterialDesc& desc,
     g.layers = desc.layers;
     std::vector<int32_t> used;
     try {
+        prepareFiles(desc);
         for (uint32_t slot = 0; slot < shared::kParamCount; ++slot) {
             const ParamDesc& p = desc.params[slot];
             shared::GpuLayerParam& out = g.params[slot];
@@ -256,6 +307,7 @@ uint32_t LayeredMaterialSet::add(const LayeredMaterialDesc& desc,
             out.row1 = row(t.uvTransform, 1);
         }
     } catch (...) {
+        prepared_.clear();
         // Leave the set as it was: drop the images this material added.
         for (auto it = imageIndex_.begin(); it != imageIndex_.end();) {
             it = it->second >= int32_t(imageCount) ? imageIndex_.erase(it) : std::next(it);
@@ -272,6 +324,7 @@ uint32_t LayeredMaterialSet::add(const LayeredMaterialDesc& desc,
             size_t(i) + 1 < images_.size() ? images_[size_t(i) + 1].offset : texels_.size();
         bytes += (end - img.offset) * sizeof(uint32_t);
     }
+    prepared_.clear();
     materials_.push_back(g);
     materialTextureBytes_.push_back(bytes);
     return uint32_t(materials_.size() - 1);

@@ -90,6 +90,15 @@ class LayeredMaterialSet {
     // (path, scene image, scene pixels, encoding); path "" for scene images.
     using ImageKey = std::tuple<std::string, int, const uint8_t*, uint32_t>;
 
+    // A decoded image file with its mip chain, or why it failed.
+    struct PreparedImage {
+        uint32_t width = 0, height = 0;
+        std::vector<uint32_t> chain;
+        std::string error;
+    };
+    static PreparedImage prepareImage(const std::string& path, TexelEncoding encoding);
+    void prepareFiles(const LayeredMaterialDesc& desc);
+
     int32_t imageFor(const TextureRef& ref, TexelEncoding encoding,
                      const std::vector<ImageSource>& sceneImages, const std::string& where);
 
@@ -99,6 +108,7 @@ class LayeredMaterialSet {
     std::vector<std::string> imageNames_;
     std::vector<size_t> materialTextureBytes_;
     std::map<ImageKey, int32_t> imageIndex_;
+    std::map<ImageKey, PreparedImage> prepared_; // during add() only
     const AlbedoTableSet* tables_;
 };
 
