@@ -20,11 +20,12 @@
 namespace nerva::cli {
 
 int benchMaterials(const ArgParser& args); // bench_materials.cpp
+int benchTraining(const ArgParser& args);  // bench_training.cpp
 
 namespace {
 
 constexpr const char* kUsage =
-    "usage: nerva bench convergence|materials [options]\n"
+    "usage: nerva bench convergence|materials|training [options]\n"
     "  RMSE against a high-spp reference versus samples per pixel and time, with MIS\n"
     "  and with BSDF sampling only; prints a table and writes PNG plots. RMSE is\n"
     "  given on linear radiance (sensitive to rare bright paths, e.g. caustics of\n"
@@ -45,7 +46,13 @@ constexpr const char* kUsage =
     "  CPU ns per shade (fetch + eval + pdf + sample, one thread, median of 5) and GPU\n"
     "  ms per 1-spp frame of the scene with that material on every ball (median of\n"
     "  --frames, default 8, at --size, default 256x256), each against a Lambert-only\n"
-    "  material measured in the same run.\n";
+    "  material measured in the same run.\n"
+    "\n"
+    "nerva bench training [--decoder 2x32] [--batch N] [--threads N] [--seconds S]\n"
+    "                     [--repeats R]\n"
+    "  Training throughput (forward + L1-log loss + backward + Adam, samples/s) of our\n"
+    "  trainer against PyTorch on the CPU (python3-torch) on the same decoder, batch and\n"
+    "  thread count (default 4096, 2), alternating in one run; medians and the ratio.\n";
 
 std::vector<uint32_t> parseList(const std::string& s) {
     std::vector<uint32_t> out;
@@ -155,7 +162,8 @@ int benchConvergence(const ArgParser& args) {
 int cmdBench(const Args& argv) {
     const ArgParser args("bench", argv,
                          {"--scene", "--camera", "--size", "--reference-spp", "--spp", "--repeats",
-                          "--plot", "--device", "--env", "--frames", "--shades"},
+                          "--plot", "--device", "--env", "--frames", "--shades", "--decoder",
+                          "--batch", "--threads", "--seconds"},
                          {"--help", "-h"});
     if (args.has("--help") || args.has("-h")) {
         std::fputs(kUsage, stdout);
@@ -163,6 +171,8 @@ int cmdBench(const Args& argv) {
     }
     if (args.positional().size() == 1 && args.positional()[0] == "materials")
         return benchMaterials(args);
+    if (args.positional().size() == 1 && args.positional()[0] == "training")
+        return benchTraining(args);
     if (args.positional().size() != 1 || args.positional()[0] != "convergence") {
         std::fputs(kUsage, stderr);
         return 2;

@@ -19,6 +19,9 @@ packages=(
   libgtest-dev
   xvfb xauth
 )
+# Callers add what only they need (tools/scripts/nerva-bench.sh: PyTorch).
+# shellcheck disable=SC2206
+packages+=(${NERVA_EXTRA_PACKAGES:-})
 backports_packages=(mesa-vulkan-drivers)
 min_mesa=24.1
 
