@@ -32,13 +32,10 @@ const fs::path kSource = NERVA_SOURCE_DIR_FOR_TESTS;
 using nerva::test::readAll;
 using nerva::test::RunResult;
 
-fs::path scratch() {
-    static const fs::path d = nerva::test::scratchDir("cli-test");
-    return d;
-}
+using nerva::test::runCli;
 
-RunResult runCli(const std::string& args) {
-    return nerva::test::runCommand(std::string(NERVA_CLI) + " " + args, scratch());
+const fs::path& scratch() {
+    return nerva::test::cliScratch();
 }
 
 std::string base64(const std::vector<uint8_t>& bytes) {

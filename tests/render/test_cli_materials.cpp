@@ -15,13 +15,10 @@ namespace {
 namespace fs = std::filesystem;
 using nerva::test::RunResult;
 
-fs::path scratch() {
-    static const fs::path d = nerva::test::scratchDir("cli-materials-test");
-    return d;
-}
+using nerva::test::runCli;
 
-RunResult runCli(const std::string& args) {
-    return nerva::test::runCommand(std::string(NERVA_CLI) + " " + args, scratch());
+const fs::path& scratch() {
+    return nerva::test::cliScratch();
 }
 
 fs::path write(const std::string& name, const std::string& text) {

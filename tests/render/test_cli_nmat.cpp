@@ -16,13 +16,10 @@ namespace fs = std::filesystem;
 using namespace nerva::formats;
 using nerva::test::RunResult;
 
-fs::path scratch() {
-    static const fs::path d = nerva::test::scratchDir("cli-nmat-test");
-    return d;
-}
+using nerva::test::runCli;
 
-RunResult runCli(const std::string& args) {
-    return nerva::test::runCommand(std::string(NERVA_CLI) + " " + args, scratch());
+const fs::path& scratch() {
+    return nerva::test::cliScratch();
 }
 
 // A tiny but complete material: 4 x 4 -> 2 x 2 -> 1 x 1 latents, paper-shaped

@@ -45,4 +45,18 @@ inline RunResult runCommand(const std::string& command, const std::filesystem::p
     return r;
 }
 
+#ifdef NERVA_CLI
+// The scratch folder of this test process's CLI runs (ctest runs every test
+// in its own process).
+inline const std::filesystem::path& cliScratch() {
+    static const std::filesystem::path d = scratchDir("cli");
+    return d;
+}
+
+// Runs `nerva ARGS` through the shell, output captured in cliScratch().
+inline RunResult runCli(const std::string& args) {
+    return runCommand(std::string(NERVA_CLI) + " " + args, cliScratch());
+}
+#endif
+
 } // namespace nerva::test
