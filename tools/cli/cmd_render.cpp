@@ -1,6 +1,7 @@
 // nerva render: load a glTF scene, path trace it headless, write PNG or EXR.
 #include "arg_parser.h"
 #include "commands.h"
+#include "interrupt_guard.h"
 
 #include "renderer/gpu/gpu_scene.h"
 #include "renderer/image/image_io.h"
@@ -20,33 +21,10 @@
 #include <cstdio>
 #include <optional>
 
-#include <signal.h>
 #include <unistd.h>
 
 namespace nerva::cli {
 namespace {
-
-volatile std::sig_atomic_t gInterrupted = 0; // set by SIGINT during a render
-
-// Catches Ctrl-C for the life of a render command: the render stops after
-// its current batch (the first sample at the earliest) and the image of the
-// samples done is still written. The previous handler comes back on exit.
-class InterruptGuard {
-  public:
-    InterruptGuard() {
-        gInterrupted = 0;
-        struct sigaction action {};
-        action.sa_handler = [](int) { gInterrupted = 1; };
-        sigemptyset(&action.sa_mask);
-        sigaction(SIGINT, &action, &previous_);
-    }
-    ~InterruptGuard() { sigaction(SIGINT, &previous_, nullptr); }
-    InterruptGuard(const InterruptGuard&) = delete;
-    InterruptGuard& operator=(const InterruptGuard&) = delete;
-
-  private:
-    struct sigaction previous_ {};
-};
 
 constexpr const char* kUsage =
     "usage: nerva render SCENE.gltf|.glb -o OUT.png|.exr|.hdr [options]\n"
@@ -223,7 +201,7 @@ int cmdRender(const Args& argv) {
     const auto renderStart = Clock::now();
     const pt::RenderOutput result =
         tracer.render(gpuScene, settings, &stats, [&](uint32_t done, uint32_t total) {
-            if (gInterrupted) return false; // Ctrl-C: keep what is done
+            if (interrupted()) return false; // Ctrl-C: keep what is done
             if (quiet || !tty) return true;
             // The ETA extrapolates the samples after the first (which carries
             // the shader JIT on lavapipe).

@@ -15,6 +15,7 @@ int cmdRender(const Args& args);
 int cmdCompare(const Args& args);
 int cmdInfo(const Args& args);
 int cmdBench(const Args& args);
+int cmdBake(const Args& args);
 
 // `nerva info FILE.json`: prints a layered material (info_material.cpp).
 int infoLayeredMaterial(const std::string& path);

@@ -21,6 +21,7 @@ constexpr Subcommand kSubcommands[] = {
     {"compare", nerva::cli::cmdCompare, "compare two images (RMSE, PSNR, FLIP)"},
     {"info", nerva::cli::cmdInfo, "print what a scene file holds and the Vulkan devices"},
     {"bench", nerva::cli::cmdBench, "measure convergence and speed (medians of repeats)"},
+    {"bake", nerva::cli::cmdBake, "train a neural material (.nmat) from a layered material"},
 };
 
 void printUsage(FILE* out) {

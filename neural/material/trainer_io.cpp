@@ -1,0 +1,312 @@
+// The trainer's options as JSON, its checkpoints, the held-out evaluation and
+// the .nmat export (trainer.h).
+//
+// Checkpoint file (little-endian, native floats):
+//   "NRVCKPT1"  u64 json bytes, json {options, iteration, baked, lossEma}
+//   u64 parameter count, float32 parameters
+//   per ParamGroup: u64 Adam steps, u64 count, float32 m[count], float32 v[count]
+//   u32 CRC-32 of everything before it.
+#include "neural/core/error.h"
+#include "neural/material/trainer.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <utility>
+
+#include <unistd.h>
+
+namespace nerva::material {
+
+BakeOptions BakeOptions::preview() {
+    BakeOptions o;
+    o.iterations = 4000; // velvet: 4500 took 66 s on 2 cores
+    o.batch = 2048;
+    o.latentResolution = 128;
+    return o;
+}
+
+BakeOptions BakeOptions::final() {
+    BakeOptions o;
+    o.iterations = 20000; // ~80M samples: about ten minutes (estimated, not measured)
+    o.batch = 4096;
+    o.latentResolution = 256;
+    return o;
+}
+
+nlohmann::json BakeOptions::toJson() const {
+    return {{"iterations", iterations},
+            {"batch", batch},
+            {"latent_size", latentResolution},
+            {"decoder", decoder},
+            {"encoder_fraction", encoderFraction},
+            {"lr_networks", lrNetworks},
+            {"lr_latents", lrLatents},
+            {"lr_sampler", lrSampler},
+            {"lr_min_fraction", lrMinFraction},
+            {"warmup", warmup},
+            {"train_sampler", trainSampler},
+            {"seed", seed}};
+}
+
+BakeOptions BakeOptions::fromJson(const nlohmann::json& j) {
+    try {
+        BakeOptions o;
+        o.iterations = j.at("iterations").get<uint64_t>();
+        o.batch = j.at("batch").get<uint32_t>();
+        o.latentResolution = j.at("latent_size").get<uint32_t>();
+        o.decoder = j.at("decoder").get<std::string>();
+        o.encoderFraction = j.at("encoder_fraction").get<float>();
+        o.lrNetworks = j.at("lr_networks").get<float>();
+        o.lrLatents = j.at("lr_latents").get<float>();
+        o.lrSampler = j.at("lr_sampler").get<float>();
+        o.lrMinFraction = j.at("lr_min_fraction").get<float>();
+        o.warmup = j.at("warmup").get<uint32_t>();
+        o.trainSampler = j.at("train_sampler").get<bool>();
+        o.seed = j.at("seed").get<uint64_t>();
+        return o;
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(std::string("bake options: ") + e.what());
+    }
+}
+
+namespace {
+
+constexpr char kMagic[8] = {'N', 'R', 'V', 'C', 'K', 'P', 'T', '1'};
+
+void put(std::string& s, const void* p, size_t n) {
+    s.append(static_cast<const char*>(p), n);
+}
+void putU64(std::string& s, uint64_t v) {
+    put(s, &v, 8);
+}
+
+struct Reader {
+    const std::string& s;
+    const std::string& where;
+    size_t at = 0;
+    void get(void* p, size_t n) {
+        if (n > s.size() - at) throw Error(where + ": truncated checkpoint");
+        std::memcpy(p, s.data() + at, n);
+        at += n;
+    }
+    uint64_t u64() {
+        uint64_t v = 0;
+        get(&v, 8);
+        return v;
+    }
+    void floats(std::span<float> out) {
+        if (u64() != out.size()) throw Error(where + ": checkpoint sizes do not match");
+        get(out.data(), out.size_bytes());
+    }
+};
+
+double psnr(double mse) {
+    return mse > 0.0 ? 10.0 * std::log10(1.0 / mse) : 99.0;
+}
+
+} // namespace
+
+void Trainer::saveCheckpoint(const std::string& path) const {
+    nlohmann::json state = {{"options", opt_.toJson()},
+                            {"iteration", iteration_},
+                            {"baked", baked_},
+                            {"loss_ema", lossEma_}};
+    const std::string text = state.dump();
+    std::string s(kMagic, 8);
+    putU64(s, text.size());
+    s += text;
+    putU64(s, model_.parameterCount());
+    put(s, model_.parameters().data(), model_.parameterCount() * sizeof(float));
+    for (const nn::Adam& a : adam_) {
+        nn::Adam& m = const_cast<nn::Adam&>(a); // the moments' accessors are not const
+        putU64(s, m.steps());
+        putU64(s, m.firstMoment().size());
+        put(s, m.firstMoment().data(), m.firstMoment().size_bytes());
+        put(s, m.secondMoment().data(), m.secondMoment().size_bytes());
+    }
+    const uint32_t crc = formats::crc32(s.data(), s.size());
+    put(s, &crc, 4);
+
+    const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out.write(s.data(), std::streamsize(s.size()));
+        out.close();
+        if (!out) {
+            std::error_code ec;
+            std::filesystem::remove(tmp, ec);
+            throw Error(path + ": cannot write checkpoint");
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) {
+        std::filesystem::remove(tmp, ec);
+        throw Error(path + ": cannot write checkpoint (" + ec.message() + ")");
+    }
+}
+
+void Trainer::loadCheckpoint(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path + ": no checkpoint to resume from");
+    const std::string s{std::istreambuf_iterator<char>(in), {}};
+    if (s.size() < 12 || std::memcmp(s.data(), kMagic, 8) != 0)
+        throw Error(path + ": not a nerva checkpoint");
+    uint32_t crc = 0;
+    std::memcpy(&crc, s.data() + s.size() - 4, 4);
+    if (crc != formats::crc32(s.data(), s.size() - 4))
+        throw Error(path + ": checkpoint checksum mismatch");
+    const std::string body = s.substr(0, s.size() - 4);
+    Reader r{body, path, 8};
+    const uint64_t n = r.u64();
+    if (n > body.size()) throw Error(path + ": truncated checkpoint");
+    std::string text(n, '\0');
+    r.get(text.data(), n);
+    nlohmann::json state;
+    try {
+        state = nlohmann::json::parse(text);
+        if (state.at("options") != opt_.toJson())
+            throw Error(path + ": the checkpoint was made with other options: " +
+                        state.at("options").dump());
+        std::vector<float> params(model_.parameterCount());
+        r.floats(params);
+        std::vector<nn::Adam> adam;
+        for (uint32_t g = 0; g < kParamGroupCount; ++g) {
+            adam.emplace_back(model_.range(ParamGroup(g)).count);
+            const uint64_t steps = r.u64();
+            r.floats(adam.back().firstMoment());
+            r.get(adam.back().secondMoment().data(), adam.back().secondMoment().size_bytes());
+            adam.back().setSteps(size_t(steps));
+        }
+        if (r.at != body.size()) throw Error(path + ": trailing bytes in checkpoint");
+        iteration_ = state.at("iteration").get<uint64_t>();
+        baked_ = state.at("baked").get<bool>();
+        lossEma_ = state.at("loss_ema").get<double>();
+        model_.parameters() = std::move(params);
+        adam_ = std::move(adam);
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(path + ": bad checkpoint state (" + e.what() + ")");
+    }
+}
+
+BrdfReport Trainer::evaluate(uint64_t seed, size_t samplesPerLevel) const {
+    NeuralMaterialModel baked = model_;
+    if (!baked_) bakeLatents(baked);
+    const LatentPyramid& pyr = baked.pyramid();
+    BrdfReport rep;
+    double sq = 0.0, abs = 0.0, ref = 0.0;
+    size_t total = 0;
+    for (uint32_t l = 0; l < pyr.levelCount(); ++l) {
+        TrainingSampleOptions so;
+        so.latentResolution = pyr.levelSize(l); // level 0 of this sampler = level l
+        so.levels = 1;
+        so.importanceFraction = 0.0f; // wi uniform: errors integrate over the hemisphere
+        const ReferenceSampler rs(set_, material_, so);
+        std::vector<TrainingSample> samples(samplesPerLevel);
+        rs.generate(seed + 0x100000001ull * l, 0, samplesPerLevel, samples.data(), threads_);
+        std::vector<glm::dvec3> err(samplesPerLevel); // (sq, abs, ref) per sample
+        const size_t chunks = (samplesPerLevel + kBrdfChunkRows - 1) / kBrdfChunkRows;
+        pool_->parallelFor(chunks, [&](size_t c) {
+            const size_t end = std::min(samplesPerLevel, (c + 1) * kBrdfChunkRows);
+            for (size_t i = c * kBrdfChunkRows; i < end; ++i) {
+                const TrainingSample& t = samples[i];
+                const glm::dvec3 d =
+                    glm::dvec3(baked.evalNeural(t.uv, l, t.wo, t.wi)) - glm::dvec3(t.fcos);
+                err[i] =
+                    glm::dvec3(glm::dot(d, d) / 3.0, std::abs(d.x) + std::abs(d.y) + std::abs(d.z),
+                               std::abs(t.fcos.x) + std::abs(t.fcos.y) + std::abs(t.fcos.z));
+            }
+        });
+        glm::dvec3 s(0.0);
+        for (const glm::dvec3& e : err)
+            s += e;
+        BrdfLevelError le;
+        le.level = l;
+        le.samples = samplesPerLevel;
+        le.psnr = psnr(samplesPerLevel ? s.x / double(samplesPerLevel) : 0.0);
+        le.relativeL1 = s.z > 0.0 ? s.y / s.z : 0.0;
+        rep.levels.push_back(le);
+        sq += s.x, abs += s.y, ref += s.z;
+        total += samplesPerLevel;
+    }
+    rep.overall.samples = total;
+    rep.overall.psnr = psnr(total ? sq / double(total) : 0.0);
+    rep.overall.relativeL1 = ref > 0.0 ? abs / ref : 0.0;
+    return rep;
+}
+
+nlohmann::json BrdfReport::toJson() const {
+    nlohmann::json lv = nlohmann::json::array();
+    for (const BrdfLevelError& e : levels)
+        lv.push_back({{"level", e.level},
+                      {"samples", e.samples},
+                      {"psnr", e.psnr},
+                      {"relative_l1", e.relativeL1}});
+    return {{"brdf_space", "f cos, PSNR with peak 1, held-out samples"},
+            {"levels", lv},
+            {"psnr", overall.psnr},
+            {"relative_l1", overall.relativeL1}};
+}
+
+std::string BrdfReport::format() const {
+    std::ostringstream s;
+    char line[128];
+    s << "level  samples   PSNR (dB)  rel. L1\n";
+    for (const BrdfLevelError& e : levels) {
+        std::snprintf(line, sizeof line, "%5u  %7zu  %9.2f  %7.4f\n", e.level, e.samples, e.psnr,
+                      e.relativeL1);
+        s << line;
+    }
+    std::snprintf(line, sizeof line, "  all  %7zu  %9.2f  %7.4f\n", overall.samples, overall.psnr,
+                  overall.relativeL1);
+    s << line;
+    return s.str();
+}
+
+formats::NmatAsset Trainer::toNmat(const std::string& name, const std::string& sourceName,
+                                   const std::string& sourceHash,
+                                   const nlohmann::json& metrics) const {
+    NeuralMaterialModel m = model_;
+    if (!baked_) bakeLatents(m);
+    formats::NmatAsset a;
+    a.name = name;
+    a.sourceName = sourceName;
+    a.sourceHash = sourceHash;
+    const LatentPyramid& pyr = m.pyramid();
+    a.latentChannels = pyr.channels();
+    const std::span<const float> lat = std::as_const(m).parameters(ParamGroup::Latents);
+    for (uint32_t l = 0; l < pyr.levelCount(); ++l) {
+        formats::NmatLatentLevel lv;
+        lv.width = lv.height = pyr.levelSize(l);
+        const size_t n = size_t(lv.width) * lv.height * pyr.channels();
+        lv.texels.assign(lat.begin() + ptrdiff_t(pyr.levelOffset(l)),
+                         lat.begin() + ptrdiff_t(pyr.levelOffset(l) + n));
+        a.levels.push_back(std::move(lv));
+    }
+    auto network = [&](const char* netName, const nn::Mlp& mlp, ParamGroup g) {
+        formats::NmatNetwork n;
+        n.name = netName;
+        for (const nn::LayerSpec& L : mlp.layers())
+            n.layers.push_back({L.in, L.out, L.bias, nn::activationName(L.activation)});
+        const std::span<const float> p = std::as_const(m).parameters(g);
+        n.params.assign(p.begin(), p.end());
+        a.networks.push_back(std::move(n));
+    };
+    network("frames", m.frames(), ParamGroup::Frames);
+    network("decoder", m.decoder(), ParamGroup::Decoder);
+    network("sampler", m.sampler(), ParamGroup::Sampler);
+    a.training = opt_.toJson();
+    a.training["iterations_done"] = iteration_;
+    a.training["encoder_iterations"] = encoderIters_;
+    a.training["sampler_trained"] = opt_.trainSampler;
+    a.training["decoder_layers"] = m.decoder().describe();
+    a.metrics = metrics;
+    return a;
+}
+
+} // namespace nerva::material

@@ -1,0 +1,160 @@
+// `nerva bake SOURCE.json -o OUT.nmat`: trains a neural material from a
+// layered reference material on the CPU (neural/material/trainer.h).
+#include "arg_parser.h"
+#include "commands.h"
+#include "interrupt_guard.h"
+
+#include "neural/core/error.h"
+#include "neural/formats/nmat.h"
+#include "neural/material/layered_json.h"
+#include "neural/material/material_set.h"
+#include "neural/material/trainer.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+
+#include <unistd.h>
+
+namespace nerva::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: nerva bake SOURCE.json -o OUT.nmat [options]\n"
+    "  --preview | --final   budget presets (about 1 min / 10 min on 2 cores; default preview)\n"
+    "  --iterations N        training iterations (overrides the preset)\n"
+    "  --batch N             samples per iteration\n"
+    "  --latent-size N       texels across the finest latent level\n"
+    "  --decoder LxW         decoder hidden layers, e.g. 2x16, 2x32, 3x64\n"
+    "  --seed N              training seed (default 1); same seed, same result\n"
+    "  --threads N           worker threads (default: all cores); does not change the result\n"
+    "  --resume              continue from OUT.nmat.ckpt (made with the same options)\n"
+    "  --log FILE.csv        write iteration,phase,loss,lr,seconds,sampler_loss\n"
+    "  --quiet               no progress line\n"
+    "Ctrl-C writes OUT.nmat.ckpt and exits with code 130; --resume continues from it.\n";
+
+// Fails early (exit 2) when `out` cannot be written: a probe file next to it.
+void checkWritable(const std::string& out) {
+    const std::string probe = out + ".probe-" + std::to_string(::getpid());
+    std::ofstream f(probe, std::ios::binary);
+    const bool ok = bool(f);
+    f.close();
+    std::error_code ec;
+    std::filesystem::remove(probe, ec);
+    if (!ok) throw Error(out + ": cannot write (the folder does not exist or is not writable)");
+}
+
+std::string sourceHash(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    const std::string bytes{std::istreambuf_iterator<char>(in), {}};
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "%08x", formats::crc32(bytes.data(), bytes.size()));
+    return hex;
+}
+
+} // namespace
+
+int cmdBake(const Args& argv) {
+    const ArgParser args("bake", argv,
+                         {"-o", "--output", "--iterations", "--batch", "--latent-size", "--decoder",
+                          "--seed", "--threads", "--log"},
+                         {"--preview", "--final", "--resume", "--quiet", "--help", "-h"});
+    if (args.has("--help") || args.has("-h")) {
+        std::fputs(kUsage, stdout);
+        return 0;
+    }
+    const std::string out = args.get("-o", args.get("--output"));
+    if (args.positional().size() != 1 || out.empty()) {
+        std::fputs(kUsage, stderr);
+        return 2;
+    }
+    if (args.has("--preview") && args.has("--final"))
+        throw Error("bake: --preview and --final exclude each other");
+    material::BakeOptions opt =
+        args.has("--final") ? material::BakeOptions::final() : material::BakeOptions::preview();
+    opt.iterations = args.getUint("--iterations", uint32_t(opt.iterations), 1);
+    opt.batch = args.getUint("--batch", opt.batch, 1, 1u << 20);
+    opt.latentResolution = args.getUint("--latent-size", opt.latentResolution, 1, 4096);
+    opt.decoder = args.get("--decoder", opt.decoder);
+    opt.seed = args.getUint("--seed", uint32_t(opt.seed));
+    opt.threads = args.getUint("--threads", 0, 0, 256);
+    const bool quiet = args.has("--quiet");
+
+    const std::string source = args.positional()[0];
+    material::LayeredMaterialSet set;
+    const material::LayeredMaterialDesc desc = material::loadLayeredMaterialJson(source);
+    set.add(desc);
+    checkWritable(out);
+    const std::string ckpt = out + ".ckpt";
+    material::Trainer trainer(set, 0, opt);
+    if (args.has("--resume")) trainer.loadCheckpoint(ckpt);
+
+    std::unique_ptr<std::ofstream> log;
+    if (args.has("--log")) {
+        log = std::make_unique<std::ofstream>(
+            args.get("--log"), args.has("--resume") ? std::ios::app : std::ios::trunc);
+        if (!*log) throw Error(args.get("--log") + ": cannot write");
+        if (!args.has("--resume")) *log << "iteration,phase,loss,lr,seconds,sampler_loss\n";
+    }
+
+    using Clock = std::chrono::steady_clock;
+    const auto t0 = Clock::now();
+    const bool tty = !quiet && isatty(fileno(stderr));
+    const uint64_t startIt = trainer.progress().iteration;
+    InterruptGuard guard;
+    while (!trainer.done()) {
+        if (interrupted()) {
+            if (tty) std::fputc('\n', stderr);
+            trainer.saveCheckpoint(ckpt);
+            std::fprintf(stderr,
+                         "nerva bake: interrupted at iteration %llu of %llu: wrote %s "
+                         "(continue with --resume)\n",
+                         static_cast<unsigned long long>(trainer.progress().iteration),
+                         static_cast<unsigned long long>(opt.iterations), ckpt.c_str());
+            return 130;
+        }
+        const material::TrainPhase phase =
+            trainer.progress().iteration < trainer.encoderIterations()
+                ? material::TrainPhase::Encoder
+                : material::TrainPhase::Latent;
+        const double loss = trainer.step();
+        const material::TrainProgress p = trainer.progress();
+        const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+        if (log)
+            *log << p.iteration << ',' << material::trainPhaseName(phase) << ',' << loss << ','
+                 << p.lr << ',' << elapsed << ',' << p.samplerLoss << '\n';
+        if (tty && (p.iteration % 10 == 0 || p.iteration == p.total)) {
+            const double eta =
+                elapsed / double(p.iteration - startIt) * double(p.total - p.iteration);
+            std::fprintf(stderr,
+                         "\rbaking %llu/%llu [%s] loss %.4f, %.0f samples/s, %.1f s, ETA %.1f s   ",
+                         static_cast<unsigned long long>(p.iteration),
+                         static_cast<unsigned long long>(p.total), material::trainPhaseName(phase),
+                         p.lossEma, p.samplesPerSecond, elapsed, eta);
+        }
+    }
+    if (tty) std::fputc('\n', stderr);
+    if (log) log->close();
+
+    const material::BrdfReport report =
+        trainer.evaluate(material::Trainer::heldOutSeed(opt.seed), 4096);
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    nlohmann::json metrics = report.toJson();
+    metrics["final_loss_ema"] = trainer.progress().lossEma;
+    metrics["seconds_this_run"] = seconds;
+    const std::string name =
+        desc.name.empty() ? std::filesystem::path(source).stem().string() : desc.name;
+    formats::writeNmat(trainer.toNmat(name, source, sourceHash(source), metrics), out);
+    std::error_code ec;
+    std::filesystem::remove(ckpt, ec);
+    std::printf("%s", report.format().c_str());
+    std::printf("%s: %s, %llu iterations of %u samples, latents %u, decoder %s, %.1f s\n",
+                out.c_str(), name.c_str(), static_cast<unsigned long long>(opt.iterations),
+                opt.batch, opt.latentResolution, opt.decoder.c_str(), seconds);
+    return 0;
+}
+
+} // namespace nerva::cli
