@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
@@ -91,6 +92,18 @@ void ArgParser::getSize(const std::string& name, uint32_t& width, uint32_t& heig
         throw bad(name, "expects WIDTHxHEIGHT (1..16384), got '" + v + "'");
     width = uint32_t(w);
     height = uint32_t(h);
+}
+
+int checkUsage(const ArgParser& args, const char* usage, const std::string& out) {
+    if (args.has("--help") || args.has("-h")) {
+        std::fputs(usage, stdout);
+        return 0;
+    }
+    if (args.positional().size() != 1 || out.empty()) {
+        std::fputs(usage, stderr);
+        return 2;
+    }
+    return -1;
 }
 
 } // namespace nerva::cli

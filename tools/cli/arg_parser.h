@@ -37,4 +37,9 @@ class ArgParser {
     std::map<std::string, std::string> values_;
 };
 
+// The usage rules every `nerva CMD INPUT -o OUT` command shares: --help / -h
+// print `usage` (exit 0); a missing `out` or not exactly one positional
+// argument print it to stderr (exit 2). Returns that exit code, or -1 to go on.
+int checkUsage(const ArgParser& args, const char* usage, const std::string& out);
+
 } // namespace nerva::cli

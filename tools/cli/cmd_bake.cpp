@@ -62,15 +62,8 @@ int cmdBake(const Args& argv) {
                          {"-o", "--output", "--iterations", "--batch", "--latent-size", "--decoder",
                           "--seed", "--threads", "--log"},
                          {"--preview", "--final", "--resume", "--quiet", "--help", "-h"});
-    if (args.has("--help") || args.has("-h")) {
-        std::fputs(kUsage, stdout);
-        return 0;
-    }
     const std::string out = args.get("-o", args.get("--output"));
-    if (args.positional().size() != 1 || out.empty()) {
-        std::fputs(kUsage, stderr);
-        return 2;
-    }
+    if (const int rc = checkUsage(args, kUsage, out); rc >= 0) return rc;
     if (args.has("--preview") && args.has("--final"))
         throw Error("bake: --preview and --final exclude each other");
     material::BakeOptions opt =

@@ -135,15 +135,8 @@ int cmdRender(const Args& argv) {
                                           "--exposure",  "--device",        "--aov",
                                           "--sampling",  "--rr-depth",      "--clamp"},
                          {"--validation", "--quiet", "--help", "-h"});
-    if (args.has("--help") || args.has("-h")) {
-        std::fputs(kUsage, stdout);
-        return 0;
-    }
     const std::string out = args.get("-o", args.get("--output"));
-    if (args.positional().size() != 1 || out.empty()) {
-        std::fputs(kUsage, stderr);
-        return 2;
-    }
+    if (const int rc = checkUsage(args, kUsage, out); rc >= 0) return rc;
     const std::string scenePath = args.positional()[0];
     imageFormatOf(out); // unsupported extension: fail before any work
 
