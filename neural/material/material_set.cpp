@@ -171,29 +171,53 @@ LayeredMaterialSet::PreparedImage LayeredMaterialSet::prepareImage(const std::st
 // Decodes the new image files of `desc` and builds their mip chains on all
 // cores (the slow part of loading a textured material); add() then packs them
 // in slot order, so the result does not depend on the thread count.
-void LayeredMaterialSet::prepareFiles(const LayeredMaterialDesc& desc) {
-    std::vector<std::pair<ImageKey, TexelEncoding>> jobs;
+void LayeredMaterialSet::prepareFiles(const LayeredMaterialDesc& desc,
+                                      const std::vector<ImageSource>& sceneImages) {
+    struct Job {
+        ImageKey key;
+        TexelEncoding encoding;
+        const ImageSource* scene; // null: decode the file key's path
+    };
+    std::vector<Job> jobs;
     for (const ParamDesc& p : desc.params) {
         const TextureRef& t = p.texture;
-        if (t.path.empty()) continue;
+        if (!t.present()) continue;
         const TexelEncoding encoding = t.normalMap ? TexelEncoding::NormalMap
                                        : t.srgb    ? TexelEncoding::Srgb
                                                    : TexelEncoding::Linear;
-        std::error_code ec;
-        const std::filesystem::path abs = std::filesystem::absolute(t.path, ec);
-        const std::string path =
-            (ec ? std::filesystem::path(t.path) : abs).lexically_normal().string();
-        const ImageKey key{path, -1, nullptr, uint32_t(encoding)};
+        ImageKey key;
+        const ImageSource* scene = nullptr;
+        if (!t.path.empty()) {
+            std::error_code ec;
+            const std::filesystem::path abs = std::filesystem::absolute(t.path, ec);
+            const std::string path =
+                (ec ? std::filesystem::path(t.path) : abs).lexically_normal().string();
+            key = ImageKey{path, -1, nullptr, uint32_t(encoding)};
+        } else {
+            // Invalid scene refs are reported by imageFor(), in slot order.
+            if (size_t(t.sceneImage) >= sceneImages.size()) continue;
+            scene = &sceneImages[size_t(t.sceneImage)];
+            if (!scene->rgba8 || scene->width == 0 || scene->height == 0) continue;
+            key = ImageKey{"", t.sceneImage, scene->rgba8, uint32_t(encoding)};
+        }
         if (imageIndex_.count(key) || prepared_.count(key)) continue;
         prepared_.emplace(key, PreparedImage{});
-        jobs.emplace_back(key, encoding);
+        jobs.push_back({key, encoding, scene});
     }
     const unsigned threads = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()),
                                                 unsigned(jobs.size()));
     std::atomic<size_t> next{0};
     auto work = [&] {
         for (size_t j = next++; j < jobs.size(); j = next++)
-            prepared_.at(jobs[j].first) = prepareImage(std::get<0>(jobs[j].first), jobs[j].second);
+            if (const ImageSource* src = jobs[j].scene) {
+                PreparedImage& out = prepared_.at(jobs[j].key);
+                out.width = src->width;
+                out.height = src->height;
+                out.chain = buildMipChain(src->rgba8, src->width, src->height, jobs[j].encoding);
+            } else {
+                prepared_.at(jobs[j].key) =
+                    prepareImage(std::get<0>(jobs[j].key), jobs[j].encoding);
+            }
     };
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < threads; ++t)
@@ -237,9 +261,12 @@ int32_t LayeredMaterialSet::imageFor(const TextureRef& ref, TexelEncoding encodi
     std::vector<uint32_t> chain;
     shared::GpuTexelImage image{};
     if (scene) {
+        auto pre = prepared_.find(key);
         image.width = scene->width;
         image.height = scene->height;
-        chain = buildMipChain(scene->rgba8, scene->width, scene->height, encoding);
+        chain = pre != prepared_.end()
+                    ? std::move(pre->second.chain)
+                    : buildMipChain(scene->rgba8, scene->width, scene->height, encoding);
     } else {
         auto pre = prepared_.find(key);
         PreparedImage decoded =
@@ -273,7 +300,7 @@ uint32_t LayeredMaterialSet::add(const LayeredMaterialDesc& desc,
     g.layers = desc.layers;
     std::vector<int32_t> used;
     try {
-        prepareFiles(desc);
+        prepareFiles(desc, sceneImages);
         for (uint32_t slot = 0; slot < shared::kParamCount; ++slot) {
             const ParamDesc& p = desc.params[slot];
             shared::GpuLayerParam& out = g.params[slot];

@@ -97,7 +97,8 @@ class LayeredMaterialSet {
         std::string error;
     };
     static PreparedImage prepareImage(const std::string& path, TexelEncoding encoding);
-    void prepareFiles(const LayeredMaterialDesc& desc);
+    // Decodes and mip-maps the new images of `desc` on all cores.
+    void prepareFiles(const LayeredMaterialDesc& desc, const std::vector<ImageSource>& sceneImages);
 
     int32_t imageFor(const TextureRef& ref, TexelEncoding encoding,
                      const std::vector<ImageSource>& sceneImages, const std::string& where);
