@@ -36,6 +36,7 @@ TrainingSampleOptions sampleOptions(const BakeOptions& o) {
     TrainingSampleOptions s;
     s.latentResolution = o.latentResolution;
     s.levels = latentLevelCount(o.latentResolution);
+    s.minLobeAlpha = o.minLobeAlpha;
     return s;
 }
 

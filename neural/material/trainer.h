@@ -50,6 +50,9 @@ struct BakeOptions {
     float lrMinFraction = 0.05f; // each schedule ends at lrMax * lrMinFraction
     uint32_t warmup = 50;        // warm-up steps at the start of each phase
     bool trainSampler = true;
+    // Floor of the reference's GGX alphas in the training targets (see
+    // TrainingSampleOptions::minLobeAlpha); 0 trains on the exact reference.
+    float minLobeAlpha = 0.0f;
     uint64_t seed = 1;
     unsigned threads = 0; // 0: the hardware's (not part of the result)
 

@@ -50,6 +50,7 @@ nlohmann::json BakeOptions::toJson() const {
             {"lr_min_fraction", lrMinFraction},
             {"warmup", warmup},
             {"train_sampler", trainSampler},
+            {"min_lobe_alpha", minLobeAlpha},
             {"seed", seed}};
 }
 
@@ -67,6 +68,7 @@ BakeOptions BakeOptions::fromJson(const nlohmann::json& j) {
         o.lrMinFraction = j.at("lr_min_fraction").get<float>();
         o.warmup = j.at("warmup").get<uint32_t>();
         o.trainSampler = j.at("train_sampler").get<bool>();
+        o.minLobeAlpha = j.value("min_lobe_alpha", 0.0f);
         o.seed = j.at("seed").get<uint64_t>();
         return o;
     } catch (const nlohmann::json::exception& e) {
@@ -205,7 +207,8 @@ BrdfReport Trainer::evaluate(uint64_t seed, size_t samplesPerLevel) const {
         TrainingSampleOptions so;
         so.latentResolution = pyr.levelSize(l); // level 0 of this sampler = level l
         so.levels = 1;
-        so.importanceFraction = 0.0f; // wi uniform: errors integrate over the hemisphere
+        so.importanceFraction = 0.0f;        // wi uniform: errors integrate over the hemisphere
+        so.minLobeAlpha = opt_.minLobeAlpha; // against the reference it was trained on
         const ReferenceSampler rs(set_, material_, so);
         std::vector<TrainingSample> samples(samplesPerLevel);
         rs.generate(seed + 0x100000001ull * l, 0, samplesPerLevel, samples.data(), threads_);

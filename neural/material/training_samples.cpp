@@ -34,6 +34,18 @@ glm::vec3 toGlm(vec3 v) {
 
 } // namespace
 
+void widenLobes(shared::LayeredPoint& p, float minAlpha) {
+    if (!(minAlpha > 0.0f)) return;
+    const shared::vec2 floor(minAlpha);
+    p.specularAlpha = glm::max(p.specularAlpha, floor);
+    p.specularRoughness = std::sqrt(std::sqrt(p.specularAlpha.x * p.specularAlpha.y));
+    p.conductorAlpha = glm::max(p.conductorAlpha, floor);
+    p.flakeAlpha = glm::max(p.flakeAlpha, floor);
+    p.flakeAggregateAlpha = glm::max(p.flakeAggregateAlpha, floor);
+    p.coatAlpha = glm::max(p.coatAlpha, floor);
+    p.coatRoughness = std::max(p.coatRoughness, std::sqrt(minAlpha));
+}
+
 uint32_t latentLevelCount(uint32_t resolution) {
     uint32_t n = 1;
     while (resolution > 1) {
@@ -86,7 +98,9 @@ TrainingSample ReferenceSampler::sample(uint64_t seed, uint64_t index) const {
     auto pointAt = [&](shared::vec2 uv) {
         shared::LayeredUv tc = shared::layeredUvFinest(uv);
         tc.footprint0 = tc.footprint1 = s.footprint;
-        return shared::layeredFetch(v, material_, tc);
+        shared::LayeredPoint p = shared::layeredFetch(v, material_, tc);
+        widenLobes(p, opt_.minLobeAlpha);
+        return p;
     };
     const shared::LayeredPoint first = pointAt(shared::vec2(s.uv.x, s.uv.y));
     vec3 wi = uniformHemisphere(next(), next());

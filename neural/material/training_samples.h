@@ -20,6 +20,7 @@
 #pragma once
 
 #include "neural/material/material_set.h"
+#include "shaders/shared/layered/layered_point.h"
 
 #include <glm/glm.hpp>
 
@@ -45,7 +46,19 @@ struct TrainingSampleOptions {
     float fineBias = 0.5f;           // p(level) ~ (1 - fineBias)^level
     uint32_t filterTaps = 4;         // reference points averaged per target
     float importanceFraction = 0.5f; // share of wi from the reference's sampler
+    // Every GGX lobe of the reference is widened to at least this alpha
+    // (0 = the reference as it is). A small decoder cannot represent a
+    // near-mirror lobe (alpha ~1e-3 peaks at f cos ~1e4): trained on such
+    // targets it smears huge values around the peak. With a floor the neural
+    // material learns the reference prefiltered to the angular resolution it
+    // can hold.
+    float minLobeAlpha = 0.0f;
 };
+
+// Widens the GGX lobes of `p` to alpha >= minAlpha (the albedo-table
+// roughness with them). Exposed for tests and for evaluation against the same
+// prefiltered reference.
+void widenLobes(shared::LayeredPoint& p, float minAlpha);
 
 // Number of levels of a full pyramid with `resolution` texels across level 0.
 uint32_t latentLevelCount(uint32_t resolution);

@@ -94,3 +94,32 @@ TEST(TrainingSamples, OneTapTargetIsTheReference) {
 
 } // namespace
 } // namespace nerva::material
+
+namespace nerva::material {
+namespace {
+
+// minLobeAlpha widens every GGX lobe of the targets and nothing else.
+TEST(TrainingSamples, MinLobeAlphaWidensTheTargets) {
+    TrainingSampleOptions o;
+    o.filterTaps = 1;
+    o.minLobeAlpha = 0.3f;
+    const ReferenceSampler s(library().set, 1, o);
+    const shared::LayeredView v = library().set.view();
+    for (uint64_t i = 0; i < 100; ++i) {
+        const TrainingSample t = s.sample(9, i);
+        shared::LayeredUv tc = shared::layeredUvFinest(shared::vec2(t.uv.x, t.uv.y));
+        tc.footprint0 = tc.footprint1 = t.footprint;
+        shared::LayeredPoint p = shared::layeredFetch(v, 1, tc);
+        widenLobes(p, o.minLobeAlpha);
+        EXPECT_GE(std::min(p.coatAlpha.x, p.coatAlpha.y), 0.3f);
+        EXPECT_GE(std::min(p.specularAlpha.x, p.conductorAlpha.y), 0.3f);
+        EXPECT_NEAR(p.coatRoughness * p.coatRoughness, std::max(p.coatAlpha.x, 0.3f), 1e-5f);
+        const shared::vec3 f =
+            shared::layeredEval(p, v.tables, shared::vec3(t.wo.x, t.wo.y, t.wo.z),
+                                shared::vec3(t.wi.x, t.wi.y, t.wi.z));
+        EXPECT_EQ(f.x, t.fcos.x);
+    }
+}
+
+} // namespace
+} // namespace nerva::material

@@ -30,6 +30,8 @@ constexpr const char* kUsage =
     "  --latent-size N       texels across the finest latent level\n"
     "  --decoder LxW         decoder hidden layers, e.g. 2x16, 2x32, 3x64\n"
     "  --seed N              training seed (default 1); same seed, same result\n"
+    "  --min-alpha A         widen the reference's GGX lobes to alpha >= A in the targets\n"
+    "                        (near-mirror lobes cannot be learned by a small decoder)\n"
     "  --threads N           worker threads (default: all cores); does not change the result\n"
     "  --resume              continue from OUT.nmat.ckpt (made with the same options)\n"
     "  --log FILE.csv        write iteration,phase,loss,lr,seconds,sampler_loss\n"
@@ -60,7 +62,7 @@ std::string sourceHash(const std::string& path) {
 int cmdBake(const Args& argv) {
     const ArgParser args("bake", argv,
                          {"-o", "--output", "--iterations", "--batch", "--latent-size", "--decoder",
-                          "--seed", "--threads", "--log"},
+                          "--seed", "--threads", "--log", "--min-alpha"},
                          {"--preview", "--final", "--resume", "--quiet", "--help", "-h"});
     const std::string out = args.get("-o", args.get("--output"));
     if (const int rc = checkUsage(args, kUsage, out); rc >= 0) return rc;
@@ -73,6 +75,9 @@ int cmdBake(const Args& argv) {
     opt.latentResolution = args.getUint("--latent-size", opt.latentResolution, 1, 4096);
     opt.decoder = args.get("--decoder", opt.decoder);
     opt.seed = args.getUint("--seed", uint32_t(opt.seed));
+    opt.minLobeAlpha = args.getFloat("--min-alpha", opt.minLobeAlpha);
+    if (!(opt.minLobeAlpha >= 0.0f && opt.minLobeAlpha <= 1.0f))
+        throw Error("bake: --min-alpha must be in [0, 1]");
     opt.threads = args.getUint("--threads", 0, 0, 256);
     const bool quiet = args.has("--quiet");
 
