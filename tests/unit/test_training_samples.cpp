@@ -18,6 +18,24 @@ const test::LayeredLibrary& library() {
     return lib;
 }
 
+// The reference point a sample's target was read at (first tap), with its
+// lobes widened like the sampler's, and the reference's f cos there.
+struct ReferenceAt {
+    shared::LayeredPoint point;
+    shared::vec3 fcos;
+};
+ReferenceAt referenceAt(const TrainingSample& t, uint32_t material, float minAlpha = 0.0f) {
+    const shared::LayeredView v = library().set.view();
+    shared::LayeredUv tc = shared::layeredUvFinest(shared::vec2(t.uv.x, t.uv.y));
+    tc.footprint0 = tc.footprint1 = t.footprint;
+    ReferenceAt r;
+    r.point = shared::layeredFetch(v, material, tc);
+    widenLobes(r.point, minAlpha);
+    r.fcos = shared::layeredEval(r.point, v.tables, shared::vec3(t.wo.x, t.wo.y, t.wo.z),
+                                 shared::vec3(t.wi.x, t.wi.y, t.wi.z));
+    return r;
+}
+
 TEST(TrainingSamples, LevelCount) {
     EXPECT_EQ(latentLevelCount(1), 1u);
     EXPECT_EQ(latentLevelCount(512), 10u);
@@ -78,15 +96,9 @@ TEST(TrainingSamples, OneTapTargetIsTheReference) {
     TrainingSampleOptions o;
     o.filterTaps = 1;
     const ReferenceSampler s(library().set, 2, o);
-    const shared::LayeredView v = library().set.view();
     for (uint64_t i = 0; i < 200; ++i) {
         const TrainingSample t = s.sample(5, i);
-        shared::LayeredUv tc = shared::layeredUvFinest(shared::vec2(t.uv.x, t.uv.y));
-        tc.footprint0 = tc.footprint1 = t.footprint;
-        const shared::LayeredPoint p = shared::layeredFetch(v, 2, tc);
-        const shared::vec3 f =
-            shared::layeredEval(p, v.tables, shared::vec3(t.wo.x, t.wo.y, t.wo.z),
-                                shared::vec3(t.wi.x, t.wi.y, t.wi.z));
+        const shared::vec3 f = referenceAt(t, 2).fcos;
         EXPECT_EQ(f.x, t.fcos.x);
         EXPECT_EQ(f.z, t.fcos.z);
     }
@@ -104,20 +116,14 @@ TEST(TrainingSamples, MinLobeAlphaWidensTheTargets) {
     o.filterTaps = 1;
     o.minLobeAlpha = 0.3f;
     const ReferenceSampler s(library().set, 1, o);
-    const shared::LayeredView v = library().set.view();
     for (uint64_t i = 0; i < 100; ++i) {
         const TrainingSample t = s.sample(9, i);
-        shared::LayeredUv tc = shared::layeredUvFinest(shared::vec2(t.uv.x, t.uv.y));
-        tc.footprint0 = tc.footprint1 = t.footprint;
-        shared::LayeredPoint p = shared::layeredFetch(v, 1, tc);
-        widenLobes(p, o.minLobeAlpha);
+        const ReferenceAt r = referenceAt(t, 1, o.minLobeAlpha);
+        const shared::LayeredPoint& p = r.point;
         EXPECT_GE(std::min(p.coatAlpha.x, p.coatAlpha.y), 0.3f);
         EXPECT_GE(std::min(p.specularAlpha.x, p.conductorAlpha.y), 0.3f);
         EXPECT_NEAR(p.coatRoughness * p.coatRoughness, std::max(p.coatAlpha.x, 0.3f), 1e-5f);
-        const shared::vec3 f =
-            shared::layeredEval(p, v.tables, shared::vec3(t.wo.x, t.wo.y, t.wo.z),
-                                shared::vec3(t.wi.x, t.wi.y, t.wi.z));
-        EXPECT_EQ(f.x, t.fcos.x);
+        EXPECT_EQ(r.fcos.x, t.fcos.x);
     }
 }
 
