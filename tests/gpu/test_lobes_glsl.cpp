@@ -1,6 +1,7 @@
-// The lobe library (shaders/shared/lobes) compiles as GLSL: a compute kernel
-// includes every header and calls every entry point. Compilation only; no
-// device needed.
+// The single-source libraries compile as GLSL: for each, a compute kernel
+// includes every header and calls every entry point — the lobe library
+// (shaders/shared/lobes) and the neural material's sampler mixture
+// (shaders/shared/neural). Compilation only; no device needed.
 #include "renderer/shader/shader_compiler.h"
 
 #include <gtest/gtest.h>
@@ -8,12 +9,18 @@
 namespace nerva {
 namespace {
 
-TEST(LobesGlsl, EveryLobeHeaderCompilesAsGlsl) {
+class SharedGlsl : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(SharedGlsl, CompilesAsGlsl) {
     ShaderCompiler compiler(NERVA_SHADER_DIR, ""); // no cache: really compile
-    const std::vector<uint32_t> spirv = compiler.compile("tests/lobes_compile.comp");
+    const std::vector<uint32_t> spirv = compiler.compile(GetParam());
     ASSERT_GT(spirv.size(), 5u);
     EXPECT_EQ(spirv[0], 0x07230203u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Kernels, SharedGlsl,
+                         ::testing::Values("tests/lobes_compile.comp",
+                                           "tests/neural_compile.comp"));
 
 } // namespace
 } // namespace nerva

@@ -41,6 +41,17 @@ NERVA_FN vec3 layeredReframe(vec3 fcosLocal, vec3 o, vec3 i, vec3 wo, vec3 wi) {
     return fcosLocal * (min(wi.z, i.z) / i.z) * min(1.0f, o.z / wo.z);
 }
 
+// A GGX conductor lobe evaluated in frame f, as f cos(theta_i) in tangent space.
+NERVA_FN vec3 layeredConductorTerm(vec3 f0, vec3 tint, vec2 alpha, Frame f, vec3 wo, vec3 wi) {
+    ConductorLobe c;
+    c.f0 = f0;
+    c.f82Tint = tint;
+    c.alpha = alpha;
+    vec3 o = toLocal(f, wo);
+    vec3 i = toLocal(f, wi);
+    return layeredReframe(conductorEval(c, o, i), o, i, wo, wi);
+}
+
 NERVA_FN vec3 sheenNormal(LayeredPoint p) {
     return p.coatWeight > 0.0f ? p.coatFrame.n : p.baseFrame.n;
 }
@@ -82,14 +93,10 @@ NERVA_FN vec3 layeredEval(LayeredPoint p, AlbedoTables t, vec3 wo, vec3 wi) {
         sum += base * layeredReframe(orenNayarEval(d, o, i), o, i, wo, wi) * to.diffuse *
                ti.diffuse * p.diffuseNorm;
     }
-    if (p.flakeAggregateWeight > 0.0f) {
-        ConductorLobe c;
-        c.f0 = p.flakeColor;
-        c.f82Tint = vec3(1.0f);
-        c.alpha = p.flakeAggregateAlpha;
-        sum += p.flakeAggregateWeight * layeredReframe(conductorEval(c, o, i), o, i, wo, wi) *
+    if (p.flakeAggregateWeight > 0.0f)
+        sum += p.flakeAggregateWeight *
+               layeredConductorTerm(p.flakeColor, vec3(1.0f), p.flakeAggregateAlpha, f, wo, wi) *
                glossyCoupling;
-    }
     if (base * p.specularWeight > 0.0f) {
         f = p.specularFrame;
         o = toLocal(f, wo);
@@ -102,28 +109,15 @@ NERVA_FN vec3 layeredEval(LayeredPoint p, AlbedoTables t, vec3 wo, vec3 wi) {
                glossyCoupling;
     }
     float conductorWeight = (1.0f - kFlakes) * p.conductorCoverage;
-    if (conductorWeight > 0.0f) {
-        f = p.conductorFrame;
-        o = toLocal(f, wo);
-        i = toLocal(f, wi);
-        ConductorLobe c;
-        c.f0 = p.conductorF0;
-        c.f82Tint = p.conductorTint;
-        c.alpha = p.conductorAlpha;
-        sum +=
-            conductorWeight * layeredReframe(conductorEval(c, o, i), o, i, wo, wi) * glossyCoupling;
-    }
-    if (p.flakeCellWeight > 0.0f) {
-        f = p.flakeFrame;
-        o = toLocal(f, wo);
-        i = toLocal(f, wi);
-        ConductorLobe c;
-        c.f0 = p.flakeColor;
-        c.f82Tint = vec3(1.0f);
-        c.alpha = p.flakeAlpha;
-        sum += p.flakeCellWeight * layeredReframe(conductorEval(c, o, i), o, i, wo, wi) *
+    if (conductorWeight > 0.0f)
+        sum += conductorWeight *
+               layeredConductorTerm(p.conductorF0, p.conductorTint, p.conductorAlpha,
+                                    p.conductorFrame, wo, wi) *
                glossyCoupling;
-    }
+    if (p.flakeCellWeight > 0.0f)
+        sum += p.flakeCellWeight *
+               layeredConductorTerm(p.flakeColor, vec3(1.0f), p.flakeAlpha, p.flakeFrame, wo, wi) *
+               glossyCoupling;
     if (p.coatWeight > 0.0f) {
         f = p.coatFrame;
         o = toLocal(f, wo);
