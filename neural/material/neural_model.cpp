@@ -133,7 +133,8 @@ void brdfChunk(const NeuralMaterialModel& m, std::span<const T> params, LatentSo
             c.target[r * 3 + k] = T(s[r].fcos[k]);
     }
     m.decoder().forward<T>(sub(ParamGroup::Decoder), c.x.data(), rows, c.decoderWs, c.y.data());
-    c.loss = nn::l1LogLoss<T>(c.y.data(), c.target.data(), rows, 3, batch.count, c.dy.data());
+    c.loss = nn::l1LogLoss<T>(c.y.data(), c.target.data(), rows, 3, batch.count, c.dy.data(),
+                              T(batch.lossEpsilon));
 
     m.decoder().backward<T>(sub(ParamGroup::Decoder), c.decoderWs, c.dy.data(), rows,
                             gradSub(ParamGroup::Decoder), c.dx.data());

@@ -8,7 +8,7 @@
 //   latent z (C = 8)  = bilinear(pyramid level, uv)       [Pyramid source]
 //                     or encoder(reference parameters)     [Encoder source]
 //   delta (12)        = frames(z)         (bias-free linear 8 -> 12)
-//   features (12)     = frameFeatures(delta, wo, wi)       (shading_frames.h)
+//   features (12)     = frameFeatures(delta, wo, wi)       (h, wo | h, wi; shading_frames.h)
 //   f cos (3, rgb)    = decoder([z, features])  (20 -> hidden (ReLU) -> 3, exp(x - 3))
 // The sampler network maps [z, wo] (8 + 3, wo = the given direction, toward
 // the viewer) to the 9 raw parameters of shaders/shared/neural/sampler_mixture.h.
@@ -78,6 +78,8 @@ struct BrdfBatch {
     // Encoder source only: count x config.encoderInputs, batch-major
     // (encoder_inputs.h).
     const float* encoderInputs = nullptr;
+    // The eps of the log-space L1 loss (nn::l1LogLoss).
+    float lossEpsilon = 1.0f;
 };
 
 // Rows per chunk of the parallel BRDF batch: fixed, so the chunking (and the

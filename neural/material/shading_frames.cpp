@@ -74,10 +74,10 @@ template <class S> V3<S> cross(const V3<S>& a, const V3<S>& b) {
     return {a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x};
 }
 
-// One frame: out[6] = (wo.t, wo.b, wo.n, wi.t, wi.b, wi.n) for dn = d[0..2],
+// One frame: out[6] = (a.t, a.b, a.n, b.t, b.b, b.n) for dn = d[0..2],
 // dt = d[3..5], with tangent j of the dual = d/d d[j].
 template <class T>
-void oneFrame(const T d[6], const glm::vec3& wo, const glm::vec3& wi, T out[6], T* jac) {
+void oneFrame(const T d[6], const glm::vec3& a, const glm::vec3& b, T out[6], T* jac) {
     using D = Dual<T, 6>;
     D in[6];
     for (int j = 0; j < 6; ++j) {
@@ -89,14 +89,14 @@ void oneFrame(const T d[6], const glm::vec3& wo, const glm::vec3& wi, T out[6], 
     const V3<D> tRaw{in[3] + T(1), in[4], in[5]};
     const V3<D> u = sub(tRaw, scale(n, dot(tRaw, n)));
     const V3<D> t = scale(u, invLength(dot(u, u)));
-    const V3<D> b = cross(n, t);
-    const glm::vec3* dirs[2] = {&wo, &wi};
+    const V3<D> bt = cross(n, t);
+    const glm::vec3* dirs[2] = {&a, &b};
     for (int w = 0; w < 2; ++w) {
         const T x = T(dirs[w]->x), y = T(dirs[w]->y), z = T(dirs[w]->z);
-        const V3<D>* axes[3] = {&t, &b, &n};
-        for (int a = 0; a < 3; ++a) {
-            const D p = axes[a]->x * x + axes[a]->y * y + axes[a]->z * z;
-            const int i = w * 3 + a;
+        const V3<D>* axes[3] = {&t, &bt, &n};
+        for (int k = 0; k < 3; ++k) {
+            const D p = axes[k]->x * x + axes[k]->y * y + axes[k]->z * z;
+            const int i = w * 3 + k;
             out[i] = p.v;
             if (jac)
                 for (int j = 0; j < 6; ++j)
@@ -110,8 +110,9 @@ void oneFrame(const T d[6], const glm::vec3& wo, const glm::vec3& wi, T out[6], 
 template <class T>
 void frameFeaturesJacobian(const T delta[12], const glm::vec3& wo, const glm::vec3& wi, T out[12],
                            T jac[72]) {
-    oneFrame(delta, wo, wi, out, jac);
-    oneFrame(delta + 6, wo, wi, out + 6, jac ? jac + 36 : nullptr);
+    const glm::vec3 h = halfVector(wo, wi);
+    oneFrame(delta, h, wo, out, jac);
+    oneFrame(delta + 6, h, wi, out + 6, jac ? jac + 36 : nullptr);
 }
 
 template <class T>
@@ -129,13 +130,20 @@ template <class T> void frameFeaturesBackward(const T jac[72], const T dOut[12],
         }
 }
 
+glm::vec3 halfVector(const glm::vec3& wo, const glm::vec3& wi) {
+    const glm::vec3 s = wo + wi;
+    const float len2 = glm::dot(s, s);
+    return len2 > 1e-12f ? s / std::sqrt(len2) : glm::vec3(0.0f, 0.0f, 1.0f);
+}
+
 void shadingFrames(const float delta[12], glm::vec3 t[2], glm::vec3 b[2], glm::vec3 n[2]) {
-    // The features of the axes e_x, e_y, e_z are the frames' coordinates.
+    // The projections of the axes e_x, e_y, e_z are the frames' coordinates.
     const glm::vec3 ex(1, 0, 0), ey(0, 1, 0), ez(0, 0, 1);
-    float fx[12];
-    frameFeatures<float>(delta, ex, ey, fx);
-    float fz[12];
-    frameFeatures<float>(delta, ez, ez, fz);
+    float fx[12], fz[12];
+    for (int k = 0; k < 2; ++k) {
+        oneFrame<float>(delta + 6 * k, ex, ey, fx + 6 * k, nullptr);
+        oneFrame<float>(delta + 6 * k, ez, ez, fz + 6 * k, nullptr);
+    }
     for (int k = 0; k < 2; ++k) {
         // fx[6k + 0..2] = e_x.(t, b, n), fx[6k + 3..5] = e_y.(t, b, n).
         t[k] = glm::vec3(fx[6 * k + 0], fx[6 * k + 3], fz[6 * k + 0]);

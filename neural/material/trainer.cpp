@@ -46,6 +46,7 @@ NeuralMaterialConfig modelConfig(const BakeOptions& o) {
     if (o.latentResolution == 0) throw Error("bake: --latent-size must be at least 1");
     if (!(o.encoderFraction >= 0.0f && o.encoderFraction <= 1.0f))
         throw Error("bake: the encoder fraction must be in [0, 1]");
+    if (!(o.lossEpsilon > 0.0f)) throw Error("bake: the loss epsilon must be positive");
     NeuralMaterialConfig c = NeuralMaterialConfig::withDecoder(o.decoder);
     c.resolution = o.latentResolution;
     return c;
@@ -183,7 +184,7 @@ double Trainer::step() {
     k.samples.resize(n);
     sampler_.generate(opt_.seed, iteration_ * n, n, k.samples.data(), threads_);
     std::fill(k.grad.begin(), k.grad.end(), 0.0f);
-    BrdfBatch batch{k.samples.data(), n, nullptr};
+    BrdfBatch batch{k.samples.data(), n, nullptr, opt_.lossEpsilon};
     if (enc) {
         k.encoderIn.resize(n * kEncoderInputs);
         encoderInputsFor(k.samples.data(), n, k.encoderIn.data());
@@ -215,7 +216,7 @@ double Trainer::step() {
         adam_[uint32_t(g)].step(model_.parameters(g),
                                 std::span<const float>(k.grad.data() + r.offset, r.count), rate);
     };
-    update(ParamGroup::Frames, lr[0]);
+    update(ParamGroup::Frames, lr[0] * opt_.framesLrScale);
     update(ParamGroup::Decoder, lr[0]);
     if (opt_.trainSampler) update(ParamGroup::Sampler, lrSampler);
     update(enc ? ParamGroup::Encoder : ParamGroup::Latents, enc ? lr[0] : lr[1]);

@@ -51,6 +51,8 @@ nlohmann::json BakeOptions::toJson() const {
             {"warmup", warmup},
             {"train_sampler", trainSampler},
             {"min_lobe_alpha", minLobeAlpha},
+            {"loss_epsilon", lossEpsilon},
+            {"frames_lr_scale", framesLrScale},
             {"seed", seed}};
 }
 
@@ -69,6 +71,8 @@ BakeOptions BakeOptions::fromJson(const nlohmann::json& j) {
         o.warmup = j.at("warmup").get<uint32_t>();
         o.trainSampler = j.at("train_sampler").get<bool>();
         o.minLobeAlpha = j.value("min_lobe_alpha", 0.0f);
+        o.lossEpsilon = j.value("loss_epsilon", 1.0f);
+        o.framesLrScale = j.value("frames_lr_scale", 1.0f);
         o.seed = j.at("seed").get<uint64_t>();
         return o;
     } catch (const nlohmann::json::exception& e) {

@@ -6,15 +6,15 @@ namespace nerva::nn {
 
 template <class T>
 double l1LogLoss(const T* pred, const T* target, size_t samples, size_t channels, size_t batchSize,
-                 T* dPred) {
+                 T* dPred, T eps) {
     const T invN = T(1) / T(batchSize);
     double sum = 0.0;
     for (size_t k = 0; k < samples * channels; ++k) {
-        const T d = std::log1p(pred[k]) - std::log1p(target[k]);
+        const T d = std::log(eps + pred[k]) - std::log(eps + target[k]);
         sum += double(std::fabs(d));
         if (dPred) {
             const T s = d > T(0) ? T(1) : (d < T(0) ? T(-1) : T(0));
-            dPred[k] = s * invN / (T(1) + pred[k]);
+            dPred[k] = s * invN / (eps + pred[k]);
         }
     }
     return sum / double(batchSize);
@@ -45,8 +45,9 @@ double nllLoss(const T* logPdf, const T* weights, size_t samples, size_t batchSi
     return -sum / double(batchSize);
 }
 
-template double l1LogLoss<float>(const float*, const float*, size_t, size_t, size_t, float*);
-template double l1LogLoss<double>(const double*, const double*, size_t, size_t, size_t, double*);
+template double l1LogLoss<float>(const float*, const float*, size_t, size_t, size_t, float*, float);
+template double l1LogLoss<double>(const double*, const double*, size_t, size_t, size_t, double*,
+                                  double);
 template double l2Loss<float>(const float*, const float*, size_t, size_t, size_t, float*);
 template double l2Loss<double>(const double*, const double*, size_t, size_t, size_t, double*);
 template double nllLoss<float>(const float*, const float*, size_t, size_t, float*);

@@ -12,16 +12,20 @@
 namespace nerva::nn {
 
 // The paper's BRDF loss (Zeltner et al., "Real-Time Neural Appearance Models"): L1 between
-// log(1 + y) and log(1 + t) per channel, summed over channels, mean over
+// log(eps + y) and log(eps + t) per channel, summed over channels, mean over
 // rows. The log compresses the huge dynamic range of f*cos (specular peaks
-// vs. grazing diffuse) so the few bright samples do not dominate, and
-// log(1 + .) stays finite and ~linear near zero.
-//   L = (1/N) sum_b sum_c |log(1 + y) - log(1 + t)|
-//   dL/dy = sign(log(1 + y) - log(1 + t)) / ((1 + y) N)   (0 where equal)
-// Requires y, t > -1 (the decoder's Exp3 output is positive).
+// vs. grazing diffuse) so the few bright samples do not dominate, and eps
+// keeps it finite and ~linear below eps.
+//   L = (1/N) sum_b sum_c |log(eps + y) - log(eps + t)|
+//   dL/dy = sign(log(eps + y) - log(eps + t)) / ((eps + y) N)   (0 where equal)
+// Requires y, t > -eps (the decoder's Exp3 output is positive), eps > 0.
+// eps sets where "relative" error turns into "absolute": with eps = 1
+// (log1p) a decoder output y << 1 below a bright target gets a push of
+// only y / (1 + y) through its exp output, so specular peaks are learned
+// very slowly; the bake uses a smaller eps (BakeOptions::lossEpsilon).
 template <class T>
 double l1LogLoss(const T* pred, const T* target, size_t samples, size_t channels, size_t batchSize,
-                 T* dPred);
+                 T* dPred, T eps = T(1));
 
 // Plain squared error: L = (1/N) sum_b sum_c (y - t)^2, dL/dy = 2 (y - t) / N.
 template <class T>

@@ -164,11 +164,17 @@ TEST(ShadingFrames, IdentityAtZeroDelta) {
     const glm::vec3 wi = glm::normalize(glm::vec3(-0.5f, 0.4f, 0.6f));
     double out[12];
     frameFeatures<double>(delta, wo, wi, out);
-    for (int k = 0; k < 2; ++k)
-        for (int a = 0; a < 3; ++a) {
-            EXPECT_NEAR(out[6 * k + a], wo[a], 1e-7);
-            EXPECT_NEAR(out[6 * k + 3 + a], wi[a], 1e-7);
-        }
+    // Frame 0 holds (h, wo), frame 1 (h, wi), h the half vector.
+    const glm::vec3 h = glm::normalize(wo + wi);
+    EXPECT_NEAR(glm::length(halfVector(wo, wi) - h), 0.0f, 1e-6f);
+    for (int a = 0; a < 3; ++a) {
+        EXPECT_NEAR(out[a], h[a], 1e-6);
+        EXPECT_NEAR(out[3 + a], wo[a], 1e-7);
+        EXPECT_NEAR(out[6 + a], h[a], 1e-6);
+        EXPECT_NEAR(out[9 + a], wi[a], 1e-7);
+    }
+    // Opposite directions have no half vector: the normal stands in.
+    EXPECT_EQ(halfVector(glm::vec3(1, 0, 0), glm::vec3(-1, 0, 0)), glm::vec3(0, 0, 1));
 }
 
 TEST(ShadingFrames, FramesAreOrthonormal) {

@@ -31,6 +31,7 @@ constexpr const char* kUsage =
     "  --decoder LxW         decoder hidden layers, e.g. 2x16, 2x32, 3x64\n"
     "  --seed N              training seed (default 1); same seed, same result\n"
     "  --min-alpha A         widen the reference's GGX lobes to alpha >= A in the targets\n"
+    "                        (default 0.02; 0 = the exact reference)\n"
     "                        (near-mirror lobes cannot be learned by a small decoder)\n"
     "  --threads N           worker threads (default: all cores); does not change the result\n"
     "  --resume              continue from OUT.nmat.ckpt (made with the same options)\n"
