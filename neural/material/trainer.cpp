@@ -5,6 +5,7 @@
 #include "neural/material/sampler_mixture_grad.h"
 #include "shaders/shared/layered/layered_fetch.h"
 #include "shaders/shared/layered/texel_sampling.h"
+#include "shaders/shared/rng.h"
 
 #include <algorithm>
 #include <chrono>
@@ -15,6 +16,8 @@
 namespace nerva::material {
 
 struct Trainer::Scratch {
+    std::vector<TrainingSample> pool; // poolSize() samples, slot = index mod size
+    std::vector<float> poolEncoderIn; // their encoder inputs (encoder phase)
     std::vector<TrainingSample> samples;
     std::vector<float> encoderIn, latents, grad;
     BrdfWorkspace<float> brdf;
@@ -47,6 +50,8 @@ NeuralMaterialConfig modelConfig(const BakeOptions& o) {
     if (!(o.encoderFraction >= 0.0f && o.encoderFraction <= 1.0f))
         throw Error("bake: the encoder fraction must be in [0, 1]");
     if (!(o.lossEpsilon > 0.0f)) throw Error("bake: the loss epsilon must be positive");
+    if (o.sampleReuse == 0 || o.poolBatches == 0)
+        throw Error("bake: sample reuse and pool size must be at least 1");
     NeuralMaterialConfig c = NeuralMaterialConfig::withDecoder(o.decoder);
     c.resolution = o.latentResolution;
     return c;
@@ -74,6 +79,39 @@ Trainer::Trainer(const LayeredMaterialSet& set, uint32_t material, BakeOptions o
     encoderIters_ = uint64_t(std::llround(double(opt_.iterations) * opt_.encoderFraction));
     encoderIters_ = std::min(encoderIters_, opt_.iterations);
     scratch_->grad.assign(model_.parameterCount(), 0.0f);
+    rebuildPool();
+}
+
+size_t Trainer::freshPerStep() const {
+    return (size_t(opt_.batch) + opt_.sampleReuse - 1) / opt_.sampleReuse;
+}
+
+size_t Trainer::poolSize() const {
+    return size_t(opt_.batch) * opt_.poolBatches;
+}
+
+void Trainer::fillPool(uint64_t first, size_t count, bool encoder) {
+    Scratch& k = *scratch_;
+    const size_t P = poolSize();
+    k.pool.resize(P);
+    if (encoder) k.poolEncoderIn.resize(P * kEncoderInputs);
+    k.samples.resize(count);
+    sampler_.generate(opt_.seed, first, count, k.samples.data(), threads_);
+    if (encoder) {
+        k.encoderIn.resize(count * kEncoderInputs);
+        encoderInputsFor(k.samples.data(), count, k.encoderIn.data());
+    }
+    for (size_t i = 0; i < count; ++i) {
+        const size_t slot = size_t((first + i) % P);
+        k.pool[slot] = k.samples[i];
+        if (encoder)
+            std::copy_n(k.encoderIn.data() + i * kEncoderInputs, kEncoderInputs,
+                        k.poolEncoderIn.data() + slot * kEncoderInputs);
+    }
+}
+
+void Trainer::rebuildPool() {
+    fillPool(iteration_ * freshPerStep(), poolSize(), iteration_ < encoderIters_);
 }
 
 Trainer::~Trainer() = default;
@@ -180,16 +218,24 @@ double Trainer::step() {
         baked_ = true;
     }
     Scratch& k = *scratch_;
-    const size_t n = opt_.batch;
+    const size_t n = opt_.batch, F = freshPerStep(), P = poolSize();
+    // New samples [end - F, end); the batch comes from the window [end - P, end).
+    const uint64_t end = iteration_ * F + P + F;
+    fillPool(end - F, F, enc);
     k.samples.resize(n);
-    sampler_.generate(opt_.seed, iteration_ * n, n, k.samples.data(), threads_);
+    if (enc) k.encoderIn.resize(n * kEncoderInputs);
+    const uint32_t pick = shared::pcgHash(uint32_t(opt_.seed) ^ shared::pcgHash(uint32_t(iteration_)));
+    for (size_t i = 0; i < n; ++i) {
+        const uint64_t index = end - P + shared::pcgHash(pick ^ uint32_t(i)) % P;
+        const size_t slot = size_t(index % P);
+        k.samples[i] = k.pool[slot];
+        if (enc)
+            std::copy_n(k.poolEncoderIn.data() + slot * kEncoderInputs, kEncoderInputs,
+                        k.encoderIn.data() + i * kEncoderInputs);
+    }
     std::fill(k.grad.begin(), k.grad.end(), 0.0f);
     BrdfBatch batch{k.samples.data(), n, nullptr, opt_.lossEpsilon};
-    if (enc) {
-        k.encoderIn.resize(n * kEncoderInputs);
-        encoderInputsFor(k.samples.data(), n, k.encoderIn.data());
-        batch.encoderInputs = k.encoderIn.data();
-    }
+    if (enc) batch.encoderInputs = k.encoderIn.data();
     const double loss = model_.brdfLossAndGradient(
         enc ? LatentSource::Encoder : LatentSource::Pyramid, batch, k.grad, k.brdf, pool_.get());
     if (opt_.trainSampler) {

@@ -9,7 +9,15 @@
 //     footprint); the encoder is dropped.
 //   LATENT phase: the latents come from the pyramid (bilinear); Adam on
 //     latents + frames + decoder.
-// Each phase has its own cosine learning-rate schedule. The sampler network
+// Each phase has its own cosine learning-rate schedule.
+//
+// Sample pool: drawing a reference sample (filtered targets, importance
+// sampling, encoder inputs) costs more than a training step on it, so each
+// step draws only batch / sampleReuse NEW samples into a window of the
+// poolBatches * batch newest ones and trains on `batch` samples picked from
+// the window (a hash of seed, iteration and row). The window after n steps
+// holds samples [n F, n F + P) of the seed's stream (F new per step, P pool
+// size), so a resumed run rebuilds it exactly. The sampler network
 // (input [latent, wo], latent detached) is trained in both phases by the
 // weighted negative log-likelihood of TrainingSample::sampledWi (weight
 // sampleWeight) when BakeOptions::trainSampler is set.
@@ -61,6 +69,10 @@ struct BakeOptions {
     float lossEpsilon = 0.05f;
     // The frames' learning rate relative to the decoder's.
     float framesLrScale = 1.0f;
+    // Average uses of each reference sample (1: every step draws a whole new
+    // batch) and the pool's size in batches (see the class comment).
+    uint32_t sampleReuse = 4;
+    uint32_t poolBatches = 8;
     uint64_t seed = 1;
     unsigned threads = 0; // 0: the hardware's (not part of the result)
 
@@ -148,6 +160,14 @@ class Trainer {
     void bakeLatents(NeuralMaterialModel& m) const;
     double samplerStep(const TrainingSample* s, const float* latents, size_t n);
     void encoderInputsFor(const TrainingSample* s, size_t n, float* out) const;
+    // New samples per step, pool size (samples).
+    size_t freshPerStep() const;
+    size_t poolSize() const;
+    // Draws samples [first, first + count) of the stream into their pool
+    // slots (index mod poolSize), with their encoder inputs when `encoder`.
+    void fillPool(uint64_t first, size_t count, bool encoder);
+    // The pool as it is after `iteration` steps (construction and resume).
+    void rebuildPool();
 
     const LayeredMaterialSet& set_;
     uint32_t material_;

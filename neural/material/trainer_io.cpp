@@ -53,6 +53,8 @@ nlohmann::json BakeOptions::toJson() const {
             {"min_lobe_alpha", minLobeAlpha},
             {"loss_epsilon", lossEpsilon},
             {"frames_lr_scale", framesLrScale},
+            {"sample_reuse", sampleReuse},
+            {"pool_batches", poolBatches},
             {"seed", seed}};
 }
 
@@ -73,6 +75,8 @@ BakeOptions BakeOptions::fromJson(const nlohmann::json& j) {
         o.minLobeAlpha = j.value("min_lobe_alpha", 0.0f);
         o.lossEpsilon = j.value("loss_epsilon", 1.0f);
         o.framesLrScale = j.value("frames_lr_scale", 1.0f);
+        o.sampleReuse = j.value("sample_reuse", 1u);
+        o.poolBatches = j.value("pool_batches", 1u);
         o.seed = j.at("seed").get<uint64_t>();
         return o;
     } catch (const nlohmann::json::exception& e) {
@@ -195,6 +199,7 @@ void Trainer::loadCheckpoint(const std::string& path) {
         lossEma_ = state.at("loss_ema").get<double>();
         model_.parameters() = std::move(params);
         adam_ = std::move(adam);
+        rebuildPool();
     } catch (const nlohmann::json::exception& e) {
         throw Error(path + ": bad checkpoint state (" + e.what() + ")");
     }

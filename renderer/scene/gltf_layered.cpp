@@ -118,14 +118,27 @@ material::LayeredMaterialDesc layeredFromGltf(const Material& m,
     return d;
 }
 
-material::LayeredMaterialSet buildLayeredMaterials(const Scene& scene,
-                                                   std::vector<std::string>* warnings) {
+std::vector<material::ImageSource> layeredImageSources(const Scene& scene) {
     std::vector<material::ImageSource> images;
     images.reserve(scene.images.size());
     for (const Image& img : scene.images) {
         const bool whole = img.rgba8.size() == size_t(img.width) * img.height * 4;
         images.push_back({img.name, img.width, img.height, whole ? img.rgba8.data() : nullptr});
     }
+    return images;
+}
+
+material::LayeredMaterialDesc layeredDescOf(const Scene& scene, size_t index) {
+    const Material& m = scene.materials.at(index);
+    if (!m.layeredUri.empty()) return material::loadLayeredMaterialJson(m.layeredUri);
+    material::LayeredMaterialDesc d = layeredFromGltf(m, scene.textures);
+    d.source = scene.path + ": " + materialLabel(m, index);
+    return d;
+}
+
+material::LayeredMaterialSet buildLayeredMaterials(const Scene& scene,
+                                                   std::vector<std::string>* warnings) {
+    const std::vector<material::ImageSource> images = layeredImageSources(scene);
     bool samplerIgnored = false, iorClamped = false;
     auto note = [&](const Material& m) {
         iorClamped = iorClamped || specularIor(m.ior) != m.ior;
@@ -144,16 +157,8 @@ material::LayeredMaterialSet buildLayeredMaterials(const Scene& scene,
 
     material::LayeredMaterialSet set;
     for (size_t i = 0; i < scene.materials.size(); ++i) {
-        const Material& m = scene.materials[i];
-        if (!m.layeredUri.empty()) {
-            material::LayeredMaterialDesc d = material::loadLayeredMaterialJson(m.layeredUri);
-            set.add(d, images);
-            continue;
-        }
-        note(m);
-        material::LayeredMaterialDesc d = layeredFromGltf(m, scene.textures);
-        d.source = scene.path + ": " + materialLabel(m, i);
-        set.add(d, images);
+        if (scene.materials[i].layeredUri.empty()) note(scene.materials[i]);
+        set.add(layeredDescOf(scene, i), images);
     }
     material::LayeredMaterialDesc fallback = layeredFromGltf(Material{}, scene.textures);
     fallback.name = "default";

@@ -23,6 +23,12 @@ namespace nerva::scene {
 material::LayeredMaterialDesc layeredFromGltf(const Material& m,
                                               const std::vector<Texture>& textures);
 
+// The layered description of scene material `index` as buildLayeredMaterials
+// makes it (its NERVA_materials_layered JSON or layeredFromGltf), and the
+// scene's decoded images as the set's image sources.
+material::LayeredMaterialDesc layeredDescOf(const Scene& scene, size_t index);
+std::vector<material::ImageSource> layeredImageSources(const Scene& scene);
+
 // The layered material set of a scene: set material i is scene material i
 // (from its NERVA_materials_layered JSON when it has one, else
 // layeredFromGltf), and set material scene.materials.size() is the glTF

@@ -65,17 +65,78 @@ TEST(CliBake, InterruptAndResume) {
     const std::string bake = std::string(NERVA_CLI) + " bake " + library("velvet.json") + " -o " +
                              out.string() +
                              " --iterations 2500 --latent-size 8 --batch 256 --threads 2 --quiet";
+    // SIGINT once training runs (its log has lines), not during start-up.
+    const fs::path log = scratch() / "interrupted.csv";
     const RunResult r = nerva::test::runCommand(
-        "sh -c '" + bake + " & pid=$!; sleep 1; kill -INT $pid; wait $pid; echo rc=$?'", scratch());
+        "sh -c '" + bake + " --log " + log.string() + " & pid=$!; n=0; while [ $n -lt 100 ] && " +
+            "[ $(cat " + log.string() + " 2>/dev/null | wc -l) -lt 20 ]; do sleep 0.1; " +
+            "n=$((n+1)); done; kill -INT $pid; wait $pid; echo rc=$?'",
+        scratch());
     ASSERT_NE(r.out.find("rc=130"), std::string::npos) << r.out << r.err;
     EXPECT_NE(r.err.find("--resume"), std::string::npos) << r.err;
     EXPECT_TRUE(fs::exists(out.string() + ".ckpt"));
     EXPECT_FALSE(fs::exists(out));
 
-    const RunResult resumed = nerva::test::runCommand(bake + " --resume", scratch());
+    const RunResult resumed =
+        nerva::test::runCommand(bake + " --resume --log " + log.string(), scratch());
     EXPECT_EQ(resumed.exitCode, 0) << resumed.err;
     EXPECT_TRUE(fs::exists(out));
     EXPECT_FALSE(fs::exists(out.string() + ".ckpt"));
+}
+
+std::string shaderBall() {
+    return std::string(NERVA_SOURCE_DIR_FOR_TESTS) + "/assets/scenes/shaderball/shaderball.gltf";
+}
+
+// scene.gltf#Material bakes one glTF material; a material that names a
+// layered JSON (NERVA_materials_layered) gets the same content hash as that
+// JSON baked directly.
+TEST(CliBake, BakesGltfMaterialsByName) {
+    const fs::path pedestal = scratch() / "pedestal.nmat";
+    RunResult r = runCli("bake " + shaderBall() + "#pedestal_dark_grey -o " + pedestal.string() +
+                         kTiny + " --quiet");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const nerva::formats::NmatAsset a = nerva::formats::readNmat(pedestal.string());
+    EXPECT_EQ(a.name, "pedestal_dark_grey");
+    EXPECT_EQ(a.sourceHash.size(), 8u);
+
+    const fs::path viaGltf = scratch() / "velvet-gltf.nmat",
+                   viaJson = scratch() / "velvet-json.nmat";
+    r = runCli("bake " + shaderBall() + "#velvet -o " + viaGltf.string() + kTiny + " --quiet");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    r = runCli("bake " + library("velvet.json") + " -o " + viaJson.string() + kTiny + " --quiet");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const std::string h1 = nerva::formats::readNmat(viaGltf.string()).sourceHash;
+    EXPECT_EQ(h1, nerva::formats::readNmat(viaJson.string()).sourceHash);
+    EXPECT_NE(h1, a.sourceHash);
+}
+
+TEST(CliBake, UnknownGltfMaterialOrNoNameIsExitTwo) {
+    const fs::path out = scratch() / "unknown.nmat";
+    RunResult r = runCli("bake " + shaderBall() + "#no_such -o " + out.string() + kTiny);
+    EXPECT_EQ(r.exitCode, 2) << r.err;
+    EXPECT_NE(r.err.find("shaderball.gltf"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("car_paint"), std::string::npos) << r.err; // lists what it has
+    EXPECT_FALSE(fs::exists(out));
+    r = runCli("bake " + shaderBall() + " -o " + out.string() + kTiny);
+    EXPECT_EQ(r.exitCode, 2) << r.err;
+    EXPECT_NE(r.err.find("#MaterialName"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out));
+}
+
+// A material whose texture file is missing: the error names the material
+// file and the texture, nothing is written.
+TEST(CliBake, MissingTextureIsExitTwo) {
+    const fs::path src = scratch() / "untextured.json";
+    std::ofstream(src) << R"({"nerva_layered_material": 1, "name": "untextured", "layers": [
+        {"type": "diffuse", "color": {"texture": "textures/missing.png"}}]})";
+    const fs::path out = scratch() / "untextured.nmat";
+    const RunResult r = runCli("bake " + src.string() + " -o " + out.string() + kTiny);
+    EXPECT_EQ(r.exitCode, 2) << r.err;
+    EXPECT_NE(r.err.find("untextured.json"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("missing.png"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_FALSE(fs::exists(out));
 }
 
 TEST(CliBake, BadJsonIsExitTwoAndNoOutput) {

@@ -1,6 +1,8 @@
-// `nerva bake SOURCE.json -o OUT.nmat`: trains a neural material from a
-// layered reference material on the CPU (neural/material/trainer.h).
+// `nerva bake SOURCE -o OUT.nmat`: trains a neural material from a layered
+// reference material (a JSON file or scene.gltf#Material, bake_source.h) on
+// the CPU (neural/material/trainer.h).
 #include "arg_parser.h"
+#include "bake_source.h"
 #include "commands.h"
 #include "interrupt_guard.h"
 
@@ -23,7 +25,8 @@ namespace nerva::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: nerva bake SOURCE.json -o OUT.nmat [options]\n"
+    "usage: nerva bake SOURCE -o OUT.nmat [options]\n"
+    "  SOURCE is a layered material (.json) or scene.gltf#MaterialName\n"
     "  --preview | --final   budget presets (about 1 min / 10 min on 2 cores; default preview)\n"
     "  --iterations N        training iterations (overrides the preset)\n"
     "  --batch N             samples per iteration\n"
@@ -48,14 +51,6 @@ void checkWritable(const std::string& out) {
     std::error_code ec;
     std::filesystem::remove(probe, ec);
     if (!ok) throw Error(out + ": cannot write (the folder does not exist or is not writable)");
-}
-
-std::string sourceHash(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    const std::string bytes{std::istreambuf_iterator<char>(in), {}};
-    char hex[16];
-    std::snprintf(hex, sizeof hex, "%08x", formats::crc32(bytes.data(), bytes.size()));
-    return hex;
 }
 
 } // namespace
@@ -83,12 +78,10 @@ int cmdBake(const Args& argv) {
     const bool quiet = args.has("--quiet");
 
     const std::string source = args.positional()[0];
-    material::LayeredMaterialSet set;
-    const material::LayeredMaterialDesc desc = material::loadLayeredMaterialJson(source);
-    set.add(desc);
+    const BakeSource src = loadBakeSource(source);
     checkWritable(out);
     const std::string ckpt = out + ".ckpt";
-    material::Trainer trainer(set, 0, opt);
+    material::Trainer trainer(src.set, 0, opt);
     if (args.has("--resume")) trainer.loadCheckpoint(ckpt);
 
     std::unique_ptr<std::ofstream> log;
@@ -144,9 +137,8 @@ int cmdBake(const Args& argv) {
     nlohmann::json metrics = report.toJson();
     metrics["final_loss_ema"] = trainer.progress().lossEma;
     metrics["seconds_this_run"] = seconds;
-    const std::string name =
-        desc.name.empty() ? std::filesystem::path(source).stem().string() : desc.name;
-    formats::writeNmat(trainer.toNmat(name, source, sourceHash(source), metrics), out);
+    const std::string& name = src.name;
+    formats::writeNmat(trainer.toNmat(name, source, src.hash, metrics), out);
     std::error_code ec;
     std::filesystem::remove(ckpt, ec);
     std::printf("%s", report.format().c_str());
