@@ -101,12 +101,17 @@ struct TrainProgress {
 
 // BRDF-space error of the neural material against the reference on held-out
 // samples: f cos (rgb), PSNR with peak 1 (10 log10(1 / MSE)) and relative L1
-// (sum |neural - ref| / sum |ref|).
+// (sum |neural - ref| / sum |ref|). samplerGain measures the neural sampler:
+// with wi drawn from the reference's f cos (its sampler, weighted by
+// f cos / pdf), E[log q(wi) - log q_cos(wi)] = KL(f cos || q_cos) -
+// KL(f cos || q) in nats: how much closer to the normalised f cos the
+// sampler's pdf q is than cosine-weighted sampling (> 0: better).
 struct BrdfLevelError {
     uint32_t level = 0;
     size_t samples = 0;
     double psnr = 0.0;
     double relativeL1 = 0.0;
+    double samplerGain = 0.0;
 };
 struct BrdfReport {
     std::vector<BrdfLevelError> levels;

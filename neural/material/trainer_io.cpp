@@ -8,6 +8,7 @@
 //   u32 CRC-32 of everything before it.
 #include "neural/core/error.h"
 #include "neural/material/trainer.h"
+#include "shaders/shared/neural/sampler_mixture.h"
 
 #include <cmath>
 #include <cstdio>
@@ -211,6 +212,7 @@ BrdfReport Trainer::evaluate(uint64_t seed, size_t samplesPerLevel) const {
     const LatentPyramid& pyr = baked.pyramid();
     BrdfReport rep;
     double sq = 0.0, abs = 0.0, ref = 0.0;
+    glm::dvec3 klAll(0.0);
     size_t total = 0;
     for (uint32_t l = 0; l < pyr.levelCount(); ++l) {
         TrainingSampleOptions so;
@@ -221,7 +223,8 @@ BrdfReport Trainer::evaluate(uint64_t seed, size_t samplesPerLevel) const {
         const ReferenceSampler rs(set_, material_, so);
         std::vector<TrainingSample> samples(samplesPerLevel);
         rs.generate(seed + 0x100000001ull * l, 0, samplesPerLevel, samples.data(), threads_);
-        std::vector<glm::dvec3> err(samplesPerLevel); // (sq, abs, ref) per sample
+        // Per sample: (sq, abs, ref) and (w, w log q, w log q_cos) of the sampler.
+        std::vector<glm::dvec3> err(samplesPerLevel), kl(samplesPerLevel);
         const size_t chunks = (samplesPerLevel + kBrdfChunkRows - 1) / kBrdfChunkRows;
         pool_->parallelFor(chunks, [&](size_t c) {
             const size_t end = std::min(samplesPerLevel, (c + 1) * kBrdfChunkRows);
@@ -232,16 +235,30 @@ BrdfReport Trainer::evaluate(uint64_t seed, size_t samplesPerLevel) const {
                 err[i] =
                     glm::dvec3(glm::dot(d, d) / 3.0, std::abs(d.x) + std::abs(d.y) + std::abs(d.z),
                                std::abs(t.fcos.x) + std::abs(t.fcos.y) + std::abs(t.fcos.z));
+                kl[i] = glm::dvec3(0.0);
+                if (!(t.sampleWeight > 0.0f) || !(t.sampledWi.z > 0.0f)) continue;
+                const std::array<float, kSamplerOutputs> r = baked.samplerRaw(t.uv, l, t.wo);
+                const shared::SamplerMixture mix = shared::samplerMixtureFromRaw(
+                    shared::vec3(r[0], r[1], r[2]), shared::vec3(r[3], r[4], r[5]),
+                    shared::vec3(r[6], r[7], r[8]));
+                const double lq = double(shared::samplerMixtureLogPdf(
+                    mix, shared::vec3(t.wo.x, t.wo.y, t.wo.z),
+                    shared::vec3(t.sampledWi.x, t.sampledWi.y, t.sampledWi.z)));
+                const double lcos = std::log(double(t.sampledWi.z) / shared::kPi);
+                const double w = double(t.sampleWeight);
+                if (std::isfinite(lq)) kl[i] = glm::dvec3(w, w * lq, w * lcos);
             }
         });
-        glm::dvec3 s(0.0);
-        for (const glm::dvec3& e : err)
-            s += e;
+        glm::dvec3 s(0.0), k(0.0);
+        for (size_t i = 0; i < samplesPerLevel; ++i)
+            s += err[i], k += kl[i];
         BrdfLevelError le;
         le.level = l;
         le.samples = samplesPerLevel;
         le.psnr = psnr(samplesPerLevel ? s.x / double(samplesPerLevel) : 0.0);
         le.relativeL1 = s.z > 0.0 ? s.y / s.z : 0.0;
+        le.samplerGain = k.x > 0.0 ? (k.y - k.z) / k.x : 0.0;
+        klAll += k;
         rep.levels.push_back(le);
         sq += s.x, abs += s.y, ref += s.z;
         total += samplesPerLevel;
@@ -249,6 +266,7 @@ BrdfReport Trainer::evaluate(uint64_t seed, size_t samplesPerLevel) const {
     rep.overall.samples = total;
     rep.overall.psnr = psnr(total ? sq / double(total) : 0.0);
     rep.overall.relativeL1 = ref > 0.0 ? abs / ref : 0.0;
+    rep.overall.samplerGain = klAll.x > 0.0 ? (klAll.y - klAll.z) / klAll.x : 0.0;
     return rep;
 }
 
@@ -258,24 +276,26 @@ nlohmann::json BrdfReport::toJson() const {
         lv.push_back({{"level", e.level},
                       {"samples", e.samples},
                       {"psnr", e.psnr},
-                      {"relative_l1", e.relativeL1}});
+                      {"relative_l1", e.relativeL1},
+                      {"sampler_kl_gain_nats", e.samplerGain}});
     return {{"brdf_space", "f cos, PSNR with peak 1, held-out samples"},
             {"levels", lv},
             {"psnr", overall.psnr},
-            {"relative_l1", overall.relativeL1}};
+            {"relative_l1", overall.relativeL1},
+            {"sampler_kl_gain_nats", overall.samplerGain}};
 }
 
 std::string BrdfReport::format() const {
     std::ostringstream s;
     char line[128];
-    s << "level  samples   PSNR (dB)  rel. L1\n";
+    s << "level  samples   PSNR (dB)  rel. L1  sampler vs cosine (nats)\n";
     for (const BrdfLevelError& e : levels) {
-        std::snprintf(line, sizeof line, "%5u  %7zu  %9.2f  %7.4f\n", e.level, e.samples, e.psnr,
-                      e.relativeL1);
+        std::snprintf(line, sizeof line, "%5u  %7zu  %9.2f  %7.4f  %+8.3f\n", e.level, e.samples,
+                      e.psnr, e.relativeL1, e.samplerGain);
         s << line;
     }
-    std::snprintf(line, sizeof line, "  all  %7zu  %9.2f  %7.4f\n", overall.samples, overall.psnr,
-                  overall.relativeL1);
+    std::snprintf(line, sizeof line, "  all  %7zu  %9.2f  %7.4f  %+8.3f\n", overall.samples,
+                  overall.psnr, overall.relativeL1, overall.samplerGain);
     s << line;
     return s.str();
 }

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace {
@@ -66,6 +67,30 @@ TEST(Trainer, TinyBakeReducesHeldOutError) {
         << before.format() << after.format();
     EXPECT_GT(after.overall.psnr, before.overall.psnr) << before.format() << after.format();
     EXPECT_GT(t.progress().samplesPerSecond, 0.0);
+}
+
+// The sampler network learns the shape of a glossy lobe: after a short bake
+// of a constant coat (alpha 0.09) over a dark base its pdf is much closer to
+// the normalised f cos than cosine sampling (samplerGain = KL(f cos || cos) -
+// KL(f cos || q) > 0), and closer than the untrained network.
+TEST(Trainer, SamplerLearnsAGlossyLobe) {
+    const std::filesystem::path src = scratch() / "glossy.json";
+    std::ofstream(src) << R"({"nerva_layered_material": 1, "name": "glossy", "layers": [
+        {"type": "diffuse", "color": [0.05, 0.05, 0.05]},
+        {"type": "coat", "roughness": 0.3, "ior": 1.5}]})";
+    material::LayeredMaterialSet set;
+    set.add(material::loadLayeredMaterialJson(src.string()));
+    BakeOptions o = tiny(400);
+    o.batch = 512;
+    Trainer t(set, 0, o);
+    const uint64_t heldOut = Trainer::heldOutSeed(o.seed);
+    const material::BrdfReport before = t.evaluate(heldOut, 2048);
+    run(t, o.iterations);
+    const material::BrdfReport after = t.evaluate(heldOut, 2048);
+    // Measured: -0.11 nats untrained, +2.87 after 400 steps.
+    EXPECT_GT(after.overall.samplerGain, 2.0) << after.format();
+    EXPECT_GT(after.overall.samplerGain, before.overall.samplerGain + 2.0)
+        << before.format() << after.format();
 }
 
 TEST(Trainer, DeterministicForAnyThreadCount) {
