@@ -1,6 +1,7 @@
 #include "neural/material/material_set.h"
 
 #include "neural/core/error.h"
+#include "neural/formats/nmat.h"
 
 #include <stb_image.h>
 
@@ -355,6 +356,15 @@ uint32_t LayeredMaterialSet::add(const LayeredMaterialDesc& desc,
     materials_.push_back(g);
     materialTextureBytes_.push_back(bytes);
     return uint32_t(materials_.size() - 1);
+}
+
+uint32_t LayeredMaterialSet::contentCrc() const {
+    uint32_t crc = 0;
+    for (const shared::GpuLayeredMaterial& m : materials_)
+        crc = formats::crc32(&m, sizeof m, crc);
+    for (const shared::GpuTexelImage& img : images_)
+        crc = formats::crc32(&img, sizeof img, crc);
+    return formats::crc32(texels_.data(), texels_.size() * sizeof(uint32_t), crc);
 }
 
 } // namespace nerva::material

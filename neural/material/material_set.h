@@ -80,6 +80,12 @@ class LayeredMaterialSet {
     // destroying the set).
     shared::LayeredView view() const;
 
+    // CRC-32 of everything the shared eval reads from this set: the material
+    // records, the image records and every texel. Of a set holding one
+    // material it identifies that material's content (the .nmat source hash),
+    // whatever its files are called.
+    uint32_t contentCrc() const;
+
     // Bytes of the texel buffer (every image once, mips included).
     size_t textureBytes() const { return texels_.size() * sizeof(uint32_t); }
     // Bytes of the images one material reads (each once; images shared with

@@ -1,7 +1,6 @@
 #include "bake_source.h"
 
 #include "neural/core/error.h"
-#include "neural/formats/nmat.h"
 #include "neural/material/layered_json.h"
 #include "renderer/scene/gltf_layered.h"
 #include "renderer/scene/gltf_loader.h"
@@ -22,14 +21,8 @@ bool isGltfPath(const std::string& path) {
 }
 
 std::string contentHash(const material::LayeredMaterialSet& set) {
-    uint32_t crc = 0;
-    for (const shared::GpuLayeredMaterial& m : set.materials())
-        crc = formats::crc32(&m, sizeof m, crc);
-    for (const shared::GpuTexelImage& img : set.images())
-        crc = formats::crc32(&img, sizeof img, crc);
-    crc = formats::crc32(set.texels().data(), set.texels().size() * sizeof(uint32_t), crc);
     char hex[16];
-    std::snprintf(hex, sizeof hex, "%08x", crc);
+    std::snprintf(hex, sizeof hex, "%08x", set.contentCrc());
     return hex;
 }
 
