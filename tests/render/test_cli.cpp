@@ -265,6 +265,13 @@ TEST(CliCompare, ThresholdsSetTheExitCode) {
                (scratch() / "cmp-err.png").string());
     EXPECT_EQ(r.exitCode, 1) << r.out << r.err;
     EXPECT_TRUE(fs::exists(scratch() / "cmp-err.png"));
+    // reference | test | error map, 4-pixel gaps.
+    const fs::path sbs = scratch() / "cmp-sbs.png";
+    r = runCli("compare " + a.string() + " " + b.string() + " --side-by-side " + sbs.string());
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    const nerva::ImageRGBA32F side = nerva::readImage(sbs.string());
+    EXPECT_EQ(side.width, 3u * 24u + 8u);
+    EXPECT_EQ(side.height, 24u);
     r = runCli("compare " + a.string() + " " + (scratch() / "missing.png").string());
     EXPECT_EQ(r.exitCode, 2);
 }

@@ -11,19 +11,21 @@
 #include "renderer/image/image_io.h"
 #include "renderer/image/metrics.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace nerva::cli {
 
 namespace {
 
 constexpr const char* kUsage =
-    "usage: nerva compare REF TEST [--error-map OUT.png] [--max-flip X] [--min-psnr DB] "
-    "[--ppd N] [--exposure S] [--tonemap aces|clamp]";
+    "usage: nerva compare REF TEST [--error-map OUT.png] [--side-by-side OUT.png] [--max-flip X] "
+    "[--min-psnr DB] [--ppd N] [--exposure S] [--tonemap aces|clamp]";
 
 constexpr const char* kHelp =
     "\n"
@@ -33,6 +35,7 @@ constexpr const char* kHelp =
     "(default aces), then sRGB; PNG and JPEG are compared as stored.\n"
     "\n"
     "  --error-map OUT.png  write the per-pixel FLIP error, colour-coded\n"
+    "  --side-by-side OUT.png  write reference | test | FLIP error map in one image\n"
     "  --max-flip X         fail (exit 1) when mean FLIP > X\n"
     "  --min-psnr DB        fail (exit 1) when PSNR < DB\n"
     "  --ppd N              pixels per degree of the viewing setup (default 67)\n"
@@ -40,7 +43,7 @@ constexpr const char* kHelp =
     "Exit codes: 0 within thresholds, 1 a threshold failed, 2 bad input or usage.\n";
 
 struct Options {
-    std::string reference, test, errorMap;
+    std::string reference, test, errorMap, sideBySide;
     std::optional<double> maxFlip, minPsnr;
     float ppd = kFlipDefaultPixelsPerDegree;
     WriteOptions display;
@@ -85,16 +88,17 @@ std::optional<int> parseArgs(const Args& args, Options& opt) {
             arg = arg.substr(0, eq);
             hasValue = true;
         }
-        const bool known = arg == "--error-map" || arg == "--max-flip" || arg == "--min-psnr" ||
-                           arg == "--ppd" || arg == "--exposure" || arg == "--tonemap";
+        const bool known = arg == "--error-map" || arg == "--side-by-side" || arg == "--max-flip" ||
+                           arg == "--min-psnr" || arg == "--ppd" || arg == "--exposure" ||
+                           arg == "--tonemap";
         if (!known) return usageError("unknown option '" + arg + "'");
         if (!hasValue) {
             if (i + 1 >= args.size()) return usageError("option " + arg + " needs a value");
             value = args[++i];
         }
-        if (arg == "--error-map") {
-            if (value.empty()) return usageError("option --error-map needs a file name");
-            opt.errorMap = value;
+        if (arg == "--error-map" || arg == "--side-by-side") {
+            if (value.empty()) return usageError("option " + arg + " needs a file name");
+            (arg == "--error-map" ? opt.errorMap : opt.sideBySide) = value;
         } else if (arg == "--tonemap") {
             if (value == "aces")
                 opt.display.tonemap = Tonemap::Aces;
@@ -126,6 +130,25 @@ std::optional<int> parseArgs(const Args& args, Options& opt) {
     return std::nullopt;
 }
 
+// Images of equal height next to each other, left to right, with a 4-pixel
+// black gap between them.
+ImageRGBA32F sideBySide(const std::vector<const ImageRGBA32F*>& images) {
+    constexpr uint32_t kGap = 4;
+    uint32_t width = 0;
+    for (const ImageRGBA32F* img : images)
+        width += img->width + (width ? kGap : 0);
+    ImageRGBA32F out(width, images.front()->height);
+    for (size_t i = 0; i < out.texels.size(); i += 4)
+        out.texels[i + 3] = 1.0f;
+    uint32_t x0 = 0;
+    for (const ImageRGBA32F* img : images) {
+        for (uint32_t y = 0; y < img->height; ++y)
+            std::copy_n(img->at(0, y), size_t(img->width) * 4, out.at(x0, y));
+        x0 += img->width + kGap;
+    }
+    return out;
+}
+
 std::string sizeText(const ImageRGBA32F& img) {
     return std::to_string(img.width) + "x" + std::to_string(img.height);
 }
@@ -155,6 +178,10 @@ int cmdCompare(const Args& args) {
     std::fflush(stdout);
 
     if (!opt.errorMap.empty()) writeFlipErrorMap(opt.errorMap, flip);
+    if (!opt.sideBySide.empty()) {
+        const ImageRGBA32F map = flipErrorImage(flip);
+        writeDisplayImage(opt.sideBySide, sideBySide({&reference, &test, &map}));
+    }
 
     int status = 0;
     if (opt.maxFlip && !(double(flip.mean) <= *opt.maxFlip)) {

@@ -230,11 +230,11 @@ int cmdRender(const Args& argv) {
 int cmdInfo(const Args& argv) {
     const ArgParser args("info", argv, {}, {"--help", "-h"});
     if (args.has("--help") || args.has("-h")) {
-        std::puts(
-            "usage: nerva info [SCENE.gltf|.glb|MATERIAL.json|MATERIAL.nmat]\n  without a file: "
-            "lists Vulkan devices and what each lacks for Nerva\n  MATERIAL.json: a layered "
-            "material (docs/layered-materials.md)\n  MATERIAL.nmat: a neural material "
-            "(docs/nmat-format.md)");
+        std::puts("usage: nerva info [SCENE.gltf|.glb|MATERIAL.json|MATERIAL.nmat|FIELD.ntri]\n"
+                  "  without a file: lists Vulkan devices and what each lacks for Nerva\n"
+                  "  MATERIAL.json: a layered "
+                  "material (docs/layered-materials.md)\n  MATERIAL.nmat: a neural material "
+                  "(docs/nmat-format.md)\n  FIELD.ntri: a tri-plane field (docs/ntri-format.md)");
         return 0;
     }
     if (args.positional().empty()) {
@@ -256,6 +256,10 @@ int cmdInfo(const Args& argv) {
         }
         if (path.size() > 5 && path.compare(path.size() - 5, 5, ".nmat") == 0) {
             infoNeuralMaterial(path);
+            continue;
+        }
+        if (path.size() > 5 && path.compare(path.size() - 5, 5, ".ntri") == 0) {
+            infoTriplaneField(path);
             continue;
         }
         const scene::Scene s = scene::loadGltf(path);

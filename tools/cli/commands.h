@@ -16,11 +16,15 @@ int cmdCompare(const Args& args);
 int cmdInfo(const Args& args);
 int cmdBench(const Args& args);
 int cmdBake(const Args& args);
+int cmdFit(const Args& args);
 
 // `nerva info FILE.json`: prints a layered material (info_material.cpp).
 int infoLayeredMaterial(const std::string& path);
 
 // `nerva info FILE.nmat`: prints a neural material (info_nmat.cpp).
 int infoNeuralMaterial(const std::string& path);
+
+// `nerva info FILE.ntri`: prints a tri-plane field (info_ntri.cpp).
+int infoTriplaneField(const std::string& path);
 
 } // namespace nerva::cli

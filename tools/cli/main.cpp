@@ -22,6 +22,7 @@ constexpr Subcommand kSubcommands[] = {
     {"info", nerva::cli::cmdInfo, "print what a scene file holds and the Vulkan devices"},
     {"bench", nerva::cli::cmdBench, "measure convergence and speed (medians of repeats)"},
     {"bake", nerva::cli::cmdBake, "train a neural material (.nmat) from a layered material"},
+    {"fit", nerva::cli::cmdFit, "fit a tri-plane field (.ntri) to a triangle mesh"},
 };
 
 void printUsage(FILE* out) {
