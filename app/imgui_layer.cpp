@@ -2,6 +2,10 @@
 
 #include "renderer/vk/check.h"
 
+#include <algorithm>
+#include <cmath>
+
+#include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_vulkan.h>
@@ -16,8 +20,14 @@ void checkImGuiVk(VkResult r) {
 } // namespace
 
 ImGuiLayer::ImGuiLayer(const vk::Context& ctx, GLFWwindow* window, VkRenderPass renderPass,
-                       uint32_t imageCount)
+                       uint32_t imageCount, float uiScale)
     : ctx_(ctx) {
+    if (!(uiScale > 0.0f)) {
+        float xs = 1.0f, ys = 1.0f;
+        glfwGetWindowContentScale(window, &xs, &ys);
+        uiScale = std::clamp(std::max(xs, ys), 1.0f, 4.0f);
+    }
+    uiScale_ = uiScale;
     const VkDevice dev = ctx.device();
     VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 16};
     VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
@@ -36,6 +46,12 @@ ImGuiLayer::ImGuiLayer(const vk::Context& ctx, GLFWwindow* window, VkRenderPass 
     ImGui::StyleColorsDark();
     ImGui::GetStyle().WindowRounding = 0.0f;
     ImGui::GetStyle().Colors[ImGuiCol_WindowBg].w = 1.0f;
+    // Rasterise the font at the scaled size (sharp text) rather than
+    // magnifying a 13-pixel atlas.
+    ImGui::GetStyle().ScaleAllSizes(uiScale_);
+    ImFontConfig font;
+    font.SizePixels = std::round(13.0f * uiScale_);
+    io.Fonts->AddFontDefault(&font);
     ImGui_ImplGlfw_InitForVulkan(window, true);
     ImGui_ImplVulkan_InitInfo info{};
     info.Instance = ctx.instance();

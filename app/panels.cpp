@@ -19,7 +19,8 @@ const ImVec4 kWarningColour(1.0f, 0.8f, 0.3f, 1.0f);
 } // namespace
 
 Panels::Panels(const std::string& scenePath, const std::string& screenshotPath,
-               const std::string& environmentPath) {
+               const std::string& environmentPath, float uiScale)
+    : uiScale_(uiScale) {
     copyInto(scenePath_, scenePath);
     copyInto(environmentPath_, environmentPath);
     copyInto(screenshotPath_, screenshotPath.empty() ? "nerva-view.png" : screenshotPath);
@@ -29,11 +30,11 @@ PanelActions Panels::draw(float windowHeight, ViewSettings& s, const SceneInfo& 
                           const FrameStats& stats) {
     PanelActions act;
     ImGui::SetNextWindowPos(ImVec2(0, 0));
-    ImGui::SetNextWindowSize(ImVec2(kSidebarWidth, windowHeight));
+    ImGui::SetNextWindowSize(ImVec2(sidebarWidth(uiScale_), windowHeight));
     ImGui::Begin("nerva-view", nullptr,
                  ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                      ImGuiWindowFlags_NoSavedSettings);
-    ImGui::PushItemWidth(-120.0f);
+    ImGui::PushItemWidth(-120.0f * uiScale_);
 
     if (ImGui::CollapsingHeader("Scene", ImGuiTreeNodeFlags_DefaultOpen)) {
         ImGui::InputText("file", scenePath_, sizeof scenePath_);

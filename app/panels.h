@@ -7,7 +7,12 @@
 
 namespace nerva::view {
 
-constexpr float kSidebarWidth = 330.0f; // pixels; the render fills the rest of the window
+constexpr float kSidebarWidth = 330.0f; // pixels at UI scale 1; the render fills the rest
+
+// The sidebar's width in framebuffer pixels at a UI scale (whole pixels).
+inline float sidebarWidth(float uiScale) {
+    return float(int(kSidebarWidth * uiScale + 0.5f));
+}
 
 // What the panels edit. Any change but exposure and vsync restarts the
 // accumulation.
@@ -61,7 +66,7 @@ struct PanelActions {
 class Panels {
   public:
     Panels(const std::string& scenePath, const std::string& screenshotPath,
-           const std::string& environmentPath = "");
+           const std::string& environmentPath = "", float uiScale = 1.0f);
     PanelActions draw(float windowHeight, ViewSettings& settings, const SceneInfo& scene,
                       const FrameStats& stats);
     std::string scenePath() const { return scenePath_; }
@@ -70,6 +75,7 @@ class Panels {
     void setMessage(const std::string& message) { message_ = message; }
 
   private:
+    float uiScale_ = 1.0f; // ImGuiLayer::uiScale
     char scenePath_[1024] = {};
     char screenshotPath_[1024] = {};
     char environmentPath_[1024] = {};

@@ -57,8 +57,9 @@ Viewer::Viewer(GLFWwindow* window, const ViewerArgs& args) : window_(window), ar
     buildTracer();
     presenter_ = std::make_unique<Presenter>(*ctx_, window, args.vsync);
     imgui_ = std::make_unique<ImGuiLayer>(*ctx_, window, presenter_->renderPass(),
-                                          presenter_->imageCount());
-    panels_ = std::make_unique<Panels>(args.scene, args.screenshot, args.environment);
+                                          presenter_->imageCount(), args.uiScale);
+    panels_ =
+        std::make_unique<Panels>(args.scene, args.screenshot, args.environment, imgui_->uiScale());
     settings_.spp = int(args.spp);
     settings_.samplesPerFrame = int(args.samplesPerFrame);
     settings_.maxBounces = int(args.maxBounces);
@@ -220,7 +221,8 @@ void Viewer::selectCamera(int index) {
     } else {
         int w = 0, h = 0;
         glfwGetFramebufferSize(window_, &w, &h);
-        const float aspect = std::max(float(w) - kSidebarWidth, 1.0f) / float(std::max(h, 1));
+        const float aspect =
+            std::max(float(w) - sidebarWidth(imgui_->uiScale()), 1.0f) / float(std::max(h, 1));
         cam = scene::defaultCamera(scene_, aspect);
         index = -1;
     }
@@ -373,7 +375,7 @@ int Viewer::run() {
         const bool f12Pressed = f12 && !f12Was;
         f12Was = f12;
 
-        const auto viewX = int32_t(kSidebarWidth);
+        const auto viewX = int32_t(sidebarWidth(imgui_->uiScale()));
         const uint32_t viewW = uint32_t(std::max(fbw - viewX, 1));
         const uint32_t viewH = uint32_t(fbh);
         handleMouse(float(viewX), float(viewW), float(viewH));

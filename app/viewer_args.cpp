@@ -13,6 +13,7 @@ const char* const kViewerUsage =
     "  --spp N                 accumulation target in samples per pixel (default 256)\n"
     "  --samples-per-frame N   samples traced per displayed frame (default 1)\n"
     "  --scale S               internal render scale of the view, 0.1..1\n"
+    "  --ui-scale S            size of the UI, 0.5..4 (default: the monitor's DPI scale)\n"
     "                          (default 1, 0.5 on a CPU device such as lavapipe)\n"
     "  --max-bounces B         path segments after the camera ray (default 4)\n"
     "  --seed S                random seed (default 0)\n"
@@ -86,6 +87,8 @@ ViewerArgs parseViewerArgs(int argc, char** argv) {
             a.samplesPerFrame = toUint(arg, value(), 1, 64);
         } else if (arg == "--scale") {
             a.scale = toFloat(arg, value(), 0.1f, 1.0f);
+        } else if (arg == "--ui-scale") {
+            a.uiScale = toFloat(arg, value(), 0.5f, 4.0f);
         } else if (arg == "--max-bounces") {
             a.maxBounces = toUint(arg, value(), 0, 64);
         } else if (arg == "--seed") {

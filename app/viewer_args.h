@@ -13,7 +13,8 @@ struct ViewerArgs {
     uint32_t width = 1280, height = 720;
     uint32_t spp = 256;           // accumulation target
     uint32_t samplesPerFrame = 1; // bound on samples traced per displayed frame
-    float scale = 0.0f; // internal render scale of the view; 0 = auto (0.5 on CPU devices)
+    float scale = 0.0f;   // internal render scale of the view; 0 = auto (0.5 on CPU devices)
+    float uiScale = 0.0f; // size of the UI (fonts, panels); 0 = the monitor's content scale
     uint32_t maxBounces = 4;
     uint32_t seed = 0;
     std::string camera;      // glTF camera name or index

@@ -140,6 +140,23 @@ TEST(Viewer, ScreenshotShowsPanelsAndMatchesHeadlessRender) {
     EXPECT_LT(flip, 0.01f) << "FLIP between viewer and nerva render: " << flip;
 }
 
+// --ui-scale 2 (what a HiDPI monitor's content scale gives): the sidebar is
+// twice as wide, so the render region and the printed command shrink by as
+// much, and the panel still draws.
+TEST(Viewer, UiScaleWidensTheSidebar) {
+    if (!haveXvfb()) GTEST_SKIP() << "xvfb-run is not installed";
+    const fs::path shot = scratch() / "view-ui2.png";
+    const RunResult v =
+        run(underXvfb(kDemo.string() + " --size 900x400 --ui-scale 2 --scale 1 --spp 1 --frames 2 " +
+                      "--screenshot " + shot.string()));
+    ASSERT_EQ(v.exitCode, 0) << v.out << v.err;
+    EXPECT_NE(v.out.find("--size " + std::to_string(900 - 2 * kSidebar) + "x400"),
+              std::string::npos)
+        << v.out;
+    const nerva::ImageRGBA32F screen = nerva::readDisplayImage(shot.string());
+    EXPECT_GT(distinctColours(crop(screen, 0, 2 * kSidebar)), 8u);
+}
+
 TEST(Viewer, BadSceneShowsErrorAndStaysUp) {
     if (!haveXvfb()) GTEST_SKIP() << "xvfb-run is not installed";
     const fs::path shot = scratch() / "bad.png";
