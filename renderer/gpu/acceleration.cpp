@@ -1,6 +1,7 @@
 // Acceleration structures of a GpuScene: one BLAS per mesh (a geometry per
 // primitive, so gl_GeometryIndexEXT selects the primitive's record) and one
-// TLAS whose instances carry the mesh's first record as custom index.
+// TLAS whose instances carry the mesh's first record as custom index, plus
+// the one-AABB BLASes of tri-plane fields (their instances: gpu_fields.cpp).
 #include "gpu_scene.h"
 
 #include "neural/core/error.h"
@@ -64,6 +65,39 @@ void buildBarrier(VkCommandBuffer cmd) {
 }
 
 } // namespace
+
+AccelerationStructure buildAabbBlas(const vk::Context& ctx, VkDeviceAddress aabbs) {
+    VkAccelerationStructureGeometryKHR g{VK_STRUCTURE_TYPE_ACCELERATION_STRUCTURE_GEOMETRY_KHR};
+    g.geometryType = VK_GEOMETRY_TYPE_AABBS_KHR;
+    g.flags = VK_GEOMETRY_OPAQUE_BIT_KHR;
+    g.geometry.aabbs.sType = VK_STRUCTURE_TYPE_ACCELERATION_STRUCTURE_GEOMETRY_AABBS_DATA_KHR;
+    g.geometry.aabbs.data.deviceAddress = aabbs;
+    g.geometry.aabbs.stride = sizeof(VkAabbPositionsKHR);
+    VkAccelerationStructureBuildGeometryInfoKHR build{
+        VK_STRUCTURE_TYPE_ACCELERATION_STRUCTURE_BUILD_GEOMETRY_INFO_KHR};
+    build.type = VK_ACCELERATION_STRUCTURE_TYPE_BOTTOM_LEVEL_KHR;
+    build.flags = VK_BUILD_ACCELERATION_STRUCTURE_PREFER_FAST_TRACE_BIT_KHR;
+    build.mode = VK_BUILD_ACCELERATION_STRUCTURE_MODE_BUILD_KHR;
+    build.geometryCount = 1;
+    build.pGeometries = &g;
+    const uint32_t count = 1;
+    VkAccelerationStructureBuildSizesInfoKHR sizes{
+        VK_STRUCTURE_TYPE_ACCELERATION_STRUCTURE_BUILD_SIZES_INFO_KHR};
+    ctx.rt().getAccelerationStructureBuildSizes(
+        ctx.device(), VK_ACCELERATION_STRUCTURE_BUILD_TYPE_DEVICE_KHR, &build, &count, &sizes);
+    AccelerationStructure as = createAs(ctx, VK_ACCELERATION_STRUCTURE_TYPE_BOTTOM_LEVEL_KHR,
+                                        sizes.accelerationStructureSize);
+    Scratch scratch = createScratch(ctx, sizes.buildScratchSize);
+    build.dstAccelerationStructure = as.handle.get();
+    build.scratchData.deviceAddress = scratch.address;
+    const VkAccelerationStructureBuildRangeInfoKHR range{1, 0, 0, 0};
+    const VkAccelerationStructureBuildRangeInfoKHR* rangePtr = &range;
+    ctx.submitAndWait([&](VkCommandBuffer cmd) {
+        ctx.rt().cmdBuildAccelerationStructures(cmd, 1, &build, &rangePtr);
+        buildBarrier(cmd);
+    });
+    return as;
+}
 
 void GpuScene::buildBlases(const scene::Scene& scene) {
     blases_.resize(scene.meshes.size());
@@ -138,6 +172,7 @@ void GpuScene::buildTlas(const scene::Scene& scene) {
         for (const scene::Primitive& p : scene.meshes[inst.mesh].primitives)
             triangles_ += p.indices.size() / 3;
     }
+    fields_->appendInstances(scene, instances);
     if (meshFirstGeometry_.size() && geometryRecords_.size() >= (1u << 24))
         throw Error(scene.path + ": more than 2^24 primitives cannot be addressed by instances");
     instanceBuffer_ = vk::createBufferWithData(

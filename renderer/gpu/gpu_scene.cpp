@@ -17,7 +17,7 @@ static_assert(sizeof(shared::GpuTextureSlot) == 32);
 static_assert(sizeof(shared::GpuMaterial) == 64 + 5 * 32);
 static_assert(sizeof(shared::GpuGeometry) == 56);
 static_assert(sizeof(shared::GpuLight) == 64);
-static_assert(sizeof(shared::FrameGlobals) == 256);
+static_assert(sizeof(shared::FrameGlobals) == 264);
 static_assert(sizeof(shared::GpuEmissiveTriangle) == 80);
 static_assert(sizeof(shared::PushConstants) == 16);
 
@@ -66,6 +66,7 @@ GpuScene::GpuScene(const vk::Context& ctx, const scene::Scene& scene,
     layered_ =
         std::make_unique<GpuLayeredMaterials>(ctx, scene::buildLayeredMaterials(scene, &warnings));
     uploadGeometry(scene);
+    fields_ = std::make_unique<GpuFields>(ctx, scene, uint32_t(scene.materials.size()));
     uploadLights(scene);
     uploadEmissive(scene);
     buildBlases(scene);

@@ -1,9 +1,11 @@
 // The CPU scene model uploaded to the device: vertex/index buffers, material,
 // geometry and light records (read in hit shaders through device addresses),
-// bindless textures, one BLAS per mesh and a TLAS of instances.
+// bindless textures, one BLAS per mesh and a TLAS of instances; tri-plane
+// SDF fields (gpu_fields.h) join the TLAS as procedural instances.
 #pragma once
 
 #include "renderer/gpu/gpu_environment.h"
+#include "renderer/gpu/gpu_fields.h"
 #include "renderer/gpu/gpu_layered.h"
 #include "renderer/scene/scene_model.h"
 #include "renderer/vk/memory.h"
@@ -19,6 +21,10 @@ struct AccelerationStructure {
     vk::Handle<VkAccelerationStructureKHR> handle;
     VkDeviceAddress address = 0;
 };
+
+// A BLAS of one AABB (procedural geometry, opaque) read from `aabbs`
+// (a VkAabbPositionsKHR); built and ready to trace on return.
+AccelerationStructure buildAabbBlas(const vk::Context& ctx, VkDeviceAddress aabbs);
 
 struct GpuTexture {
     vk::Image image;
@@ -51,6 +57,8 @@ class GpuScene {
     uint32_t emissiveCount() const { return emissiveCount_; }
     float emissivePower() const { return emissivePower_; }
     uint64_t triangleCount() const { return triangles_; }
+    // The scene's tri-plane SDF fields (records for FrameGlobals::fields).
+    const GpuFields& fields() const { return *fields_; }
 
   private:
     void uploadTextures(const scene::Scene& scene);
@@ -75,6 +83,7 @@ class GpuScene {
     uint32_t lightCount_ = 0;
     std::unique_ptr<GpuEnvironment> environment_;
     std::unique_ptr<GpuLayeredMaterials> layered_;
+    std::unique_ptr<GpuFields> fields_;
     vk::Buffer emissive_, emissiveCdf_;
     uint32_t emissiveCount_ = 0;
     float emissivePower_ = 0.0f;

@@ -41,24 +41,34 @@ void setCamera(shared::FrameGlobals& g, const scene::Camera& camera, uint32_t wi
     }
 }
 
-RtPipelineDesc PathTracer::pipelineDesc(VkDescriptorSetLayout layout) {
+RtPipelineDesc PathTracer::pipelineDesc(VkDescriptorSetLayout layout,
+                                        const std::optional<gpu::FieldShape>& fields) {
     RtPipelineDesc d;
     d.rayGen = "pathtrace/pathtrace.rgen";
     d.miss = {"pathtrace/pathtrace.rmiss", "pathtrace/shadow.rmiss"};
-    d.hitGroups = {{"pathtrace/pathtrace.rchit", "pathtrace/alpha.rahit"}};
+    // Indexed by instance SBT offset: shared::kHitGroupTriangles, kHitGroupFields.
+    d.hitGroups = {{"pathtrace/pathtrace.rchit", "pathtrace/alpha.rahit", ""},
+                   {"pathtrace/field.rchit", "", "pathtrace/field.rint"}};
+    if (fields)
+        d.defines = {{"NERVA_FIELD_CHANNELS", std::to_string(fields->channels)},
+                     {"NERVA_FIELD_LEVELS", std::to_string(fields->levels)},
+                     {"NERVA_FIELD_LAYERS", std::to_string(fields->layers)},
+                     {"NERVA_FIELD_HIDDEN", std::to_string(fields->hidden)}};
     d.maxRecursionDepth = 2; // raygen -> closest hit -> shadow ray
     d.pushConstantSize = sizeof(shared::PushConstants);
     d.setLayout = layout;
     return d;
 }
 
-PathTracer::PathTracer(const vk::Context& ctx, ShaderCompiler& compiler) : ctx_(ctx) {
+PathTracer::PathTracer(const vk::Context& ctx, ShaderCompiler& compiler)
+    : ctx_(ctx), compiler_(compiler) {
     const VkDevice dev = ctx.device();
     maxTextures_ =
         std::min<uint32_t>(4096, ctx.properties().limits.maxPerStageDescriptorSampledImages);
     const VkShaderStageFlags rtStages =
         VK_SHADER_STAGE_RAYGEN_BIT_KHR | VK_SHADER_STAGE_CLOSEST_HIT_BIT_KHR |
-        VK_SHADER_STAGE_ANY_HIT_BIT_KHR | VK_SHADER_STAGE_MISS_BIT_KHR;
+        VK_SHADER_STAGE_ANY_HIT_BIT_KHR | VK_SHADER_STAGE_MISS_BIT_KHR |
+        VK_SHADER_STAGE_INTERSECTION_BIT_KHR;
     VkDescriptorSetLayoutBinding bindings[] = {
         {shared::kBindingTlas, VK_DESCRIPTOR_TYPE_ACCELERATION_STRUCTURE_KHR, 1, rtStages, nullptr},
         {shared::kBindingAccumulation, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, rtStages, nullptr},
@@ -176,6 +186,13 @@ void PathTracer::begin(const gpu::GpuScene& scene, const RenderSettings& s) {
     if (s.width == 0 || s.height == 0) throw Error("render: size must be positive");
     ensureTarget(s.width, s.height);
     writeDescriptors(scene);
+    // Field shaders specialised on the scene's field shape (a new pipeline,
+    // and on lavapipe a new JIT, only when it changes).
+    if (scene.fields().sharedShape() != fieldShape_) {
+        fieldShape_ = scene.fields().sharedShape();
+        pipeline_ = std::make_unique<RtPipeline>(ctx_, compiler_,
+                                                 pipelineDesc(setLayout_.get(), fieldShape_));
+    }
     width_ = s.width;
     height_ = s.height;
     samplesDone_ = 0;
@@ -205,6 +222,7 @@ void PathTracer::begin(const gpu::GpuScene& scene, const RenderSettings& s) {
     g.layered = scene.layered().view();
     g.geometries = scene.geometries();
     g.lights = scene.lights();
+    g.fields = scene.fields().records();
     g.counters = counters_.address;
     std::memcpy(globals_.mapped, &g, sizeof g);
 }

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace nerva::pt {
 
@@ -71,8 +72,10 @@ class PathTracer {
     RenderOutput readOutput();
 
     // The shader files and defines of every pipeline this class builds, so a
-    // test can compile each shipped permutation.
-    static RtPipelineDesc pipelineDesc(VkDescriptorSetLayout layout);
+    // test can compile each shipped permutation: `fields` specialises the
+    // field shaders on the scene's shared field shape (none: generic).
+    static RtPipelineDesc pipelineDesc(VkDescriptorSetLayout layout,
+                                       const std::optional<gpu::FieldShape>& fields = {});
 
   private:
     void ensureTarget(uint32_t width, uint32_t height);
@@ -80,6 +83,8 @@ class PathTracer {
     void copyToReadback(uint32_t targetCount);
 
     const vk::Context& ctx_;
+    ShaderCompiler& compiler_;
+    std::optional<gpu::FieldShape> fieldShape_; // what pipeline_ is specialised on
     vk::Handle<VkDescriptorSetLayout> setLayout_;
     vk::Handle<VkDescriptorPool> pool_;
     VkDescriptorSet set_ = VK_NULL_HANDLE;

@@ -57,8 +57,11 @@ RtPipeline::RtPipeline(const vk::Context& ctx, ShaderCompiler& compiler,
     for (const HitGroupDesc& h : desc.hitGroups) {
         VkRayTracingShaderGroupCreateInfoKHR g{
             VK_STRUCTURE_TYPE_RAY_TRACING_SHADER_GROUP_CREATE_INFO_KHR};
-        g.type = VK_RAY_TRACING_SHADER_GROUP_TYPE_TRIANGLES_HIT_GROUP_KHR;
-        g.generalShader = g.intersectionShader = VK_SHADER_UNUSED_KHR;
+        g.type = h.intersection.empty() ? VK_RAY_TRACING_SHADER_GROUP_TYPE_TRIANGLES_HIT_GROUP_KHR
+                                        : VK_RAY_TRACING_SHADER_GROUP_TYPE_PROCEDURAL_HIT_GROUP_KHR;
+        g.generalShader = VK_SHADER_UNUSED_KHR;
+        g.intersectionShader =
+            h.intersection.empty() ? VK_SHADER_UNUSED_KHR : addStage(h.intersection);
         g.closestHitShader = h.closestHit.empty() ? VK_SHADER_UNUSED_KHR : addStage(h.closestHit);
         g.anyHitShader = h.anyHit.empty() ? VK_SHADER_UNUSED_KHR : addStage(h.anyHit);
         groups.push_back(g);

@@ -1,5 +1,6 @@
 // A ray-tracing pipeline with its shader binding table, built from named
-// shader files: one raygen, any number of miss shaders, triangle hit groups.
+// shader files: one raygen, any number of miss shaders, hit groups
+// (triangles, or procedural ones with an intersection shader).
 #pragma once
 
 #include "renderer/shader/shader_compiler.h"
@@ -11,8 +12,9 @@
 namespace nerva::pt {
 
 struct HitGroupDesc {
-    std::string closestHit; // path relative to shaders/, may be empty
-    std::string anyHit;     // may be empty
+    std::string closestHit;   // path relative to shaders/, may be empty
+    std::string anyHit;       // may be empty
+    std::string intersection; // non-empty: a procedural (AABB) hit group
 };
 
 struct RtPipelineDesc {

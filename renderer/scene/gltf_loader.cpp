@@ -230,7 +230,8 @@ bool isSupportedExtension(const std::string& name) {
     return name == "KHR_texture_transform" || name == "KHR_materials_emissive_strength" ||
            name == "KHR_lights_punctual" || name == "KHR_materials_specular" ||
            name == "KHR_materials_ior" || name == "KHR_materials_clearcoat" ||
-           name == "KHR_materials_sheen" || name == "NERVA_materials_layered";
+           name == "KHR_materials_sheen" || name == "NERVA_materials_layered" ||
+           name == "NERVA_field";
 }
 
 void LoadContext::warn(const std::string& message) {

@@ -2,6 +2,8 @@
 // KHR_lights_punctual lights, plus the scene's world bounds.
 #include "renderer/scene/gltf_internal.h"
 
+#include "neural/formats/ntri.h"
+
 #include <glm/gtc/matrix_transform.hpp>
 #include <glm/gtc/quaternion.hpp>
 
@@ -206,6 +208,32 @@ Light convertLight(const LoadContext& ctx, const tinygltf::Node& node, int index
     return light;
 }
 
+// A node's NERVA_field extension (docs/fields.md): {"uri": "x.ntri",
+// "material": index}; the node's world transform places the field box.
+void convertField(LoadContext& ctx, const tinygltf::Node& node, const std::string& where,
+                  const std::string& name, const glm::mat4& world) {
+    auto it = node.extensions.find("NERVA_field");
+    if (it == node.extensions.end()) return;
+    const tinygltf::Value& v = it->second;
+    if (!v.IsObject() || !v.Has("uri") || !v.Get("uri").IsString())
+        ctx.fail(where + ": NERVA_field has no string 'uri'");
+    Field f;
+    f.node = name;
+    f.toWorld = world;
+    if (v.Has("material")) {
+        if (!v.Get("material").IsInt())
+            ctx.fail(where + ": NERVA_field 'material' is not an index");
+        f.material = v.Get("material").GetNumberAsInt();
+        if (f.material < 0 || size_t(f.material) >= ctx.scene->materials.size())
+            ctx.fail(where + ": NERVA_field references material " + std::to_string(f.material) +
+                     ", out of range (" + std::to_string(ctx.scene->materials.size()) +
+                     " materials)");
+    }
+    f.uri = resolveUri(ctx, v.Get("uri").Get<std::string>());
+    f.asset = std::make_shared<const formats::NtriAsset>(formats::readNtri(f.uri));
+    ctx.scene->fields.push_back(std::move(f));
+}
+
 std::vector<int> rootNodes(const LoadContext& ctx) {
     const tinygltf::Model& m = ctx.model;
     if (m.defaultScene < -1 || (m.defaultScene >= 0 && size_t(m.defaultScene) >= m.scenes.size())) {
@@ -256,7 +284,16 @@ void computeBounds(Scene& s) {
             whi = glm::max(whi, w);
         }
     }
-    if (s.instances.empty()) wlo = whi = glm::vec3(0.0f);
+    for (const Field& f : s.fields) {
+        for (int corner = 0; corner < 8; ++corner) {
+            const glm::vec4 c((corner & 1) ? 1.0f : -1.0f, (corner & 2) ? 1.0f : -1.0f,
+                              (corner & 4) ? 1.0f : -1.0f, 1.0f);
+            const glm::vec3 w = glm::vec3(f.toWorld * c);
+            wlo = glm::min(wlo, w);
+            whi = glm::max(whi, w);
+        }
+    }
+    if (s.instances.empty() && s.fields.empty()) wlo = whi = glm::vec3(0.0f);
     s.boundsMin = wlo;
     s.boundsMax = whi;
 }
@@ -296,6 +333,8 @@ void convertNodes(LoadContext& ctx) {
                 node.name.empty() ? "node[" + std::to_string(index) + "]" : node.name;
             s.instances.push_back(Instance{uint32_t(node.mesh), world, name});
         }
+        convertField(ctx, node, where,
+                     node.name.empty() ? "node[" + std::to_string(index) + "]" : node.name, world);
         if (node.camera >= 0) s.cameras.push_back(convertCamera(ctx, node, node.camera, world));
         if (const int light = nodeLight(ctx, node, where); light >= 0) {
             s.lights.push_back(convertLight(ctx, node, light, world));

@@ -11,8 +11,13 @@
 #include <glm/glm.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace nerva::formats {
+struct NtriAsset;
+}
 
 namespace nerva::scene {
 
@@ -115,6 +120,18 @@ struct Instance {
     std::string node; // name of the node that placed it
 };
 
+// One placement of a tri-plane SDF field (docs/fields.md): toWorld maps the
+// field box [-1, 1]^3 (field units) to the world, so a field unit is
+// |toWorld column| world units. From a node's NERVA_field extension or
+// `nerva render --field`.
+struct Field {
+    std::shared_ptr<const formats::NtriAsset> asset; // read and validated
+    std::string uri;                                 // the file, for messages
+    glm::mat4 toWorld{1.0f};
+    int32_t material = -1; // -1 = the default material
+    std::string node;      // name of the node that placed it
+};
+
 struct Camera {
     std::string name;
     bool perspective = true;
@@ -150,11 +167,12 @@ struct Scene {
     std::vector<Material> materials;
     std::vector<Mesh> meshes;
     std::vector<Instance> instances;
+    std::vector<Field> fields;
     std::vector<Camera> cameras;
     std::vector<Light> lights;
     std::vector<std::string> warnings; // each unsupported feature once
 
-    glm::vec3 boundsMin{0.0f}, boundsMax{0.0f}; // world-space, over all instances
+    glm::vec3 boundsMin{0.0f}, boundsMax{0.0f}; // world-space, over all instances and field boxes
 };
 
 } // namespace nerva::scene

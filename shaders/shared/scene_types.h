@@ -12,6 +12,11 @@
 
 NERVA_SHARED_BEGIN
 
+// Hit groups (instance SBT offsets; every ray uses offset 0, stride 0):
+// triangles, and tri-plane SDF fields (procedural AABBs, field.rint).
+NERVA_CONST uint kHitGroupTriangles = 0;
+NERVA_CONST uint kHitGroupFields = 1;
+
 // Descriptor bindings of set 0 in the path-tracing pipeline.
 NERVA_CONST uint kBindingTlas = 0;
 NERVA_CONST uint kBindingAccumulation = 1; // rgba32f storage image: sum of samples
@@ -135,6 +140,7 @@ struct FrameGlobals {
     uint64_t emissiveTriangles; // GpuEmissiveTriangle[]
     uint64_t emissiveCdf;       // float[emissiveCount]: inclusive CDF of power, last = 1
     GpuLayeredView layered;     // the layered material of every GpuMaterial (same index)
+    uint64_t fields; // GpuField[] (shared/field/triplane_eval.h), by instance custom index
 };
 
 struct PushConstants {

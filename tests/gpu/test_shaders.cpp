@@ -32,6 +32,7 @@ TEST(Shaders, EveryPathTracerStageCompiles) {
     for (const auto& h : d.hitGroups) {
         if (!h.closestHit.empty()) files.push_back(h.closestHit);
         if (!h.anyHit.empty()) files.push_back(h.anyHit);
+        if (!h.intersection.empty()) files.push_back(h.intersection);
     }
     for (const std::string& f : files) {
         SCOPED_TRACE(f);
@@ -48,7 +49,7 @@ TEST(Shaders, EveryShaderFileIsPartOfAPipeline) {
     std::set<std::string> used = {d.rayGen};
     used.insert(d.miss.begin(), d.miss.end());
     for (const auto& h : d.hitGroups)
-        used.insert({h.closestHit, h.anyHit});
+        used.insert({h.closestHit, h.anyHit, h.intersection});
     const std::set<std::string> stages = {".rgen", ".rchit", ".rahit", ".rmiss", ".rint", ".comp"};
     for (const auto& e : fs::recursive_directory_iterator(NERVA_SHADER_DIR)) {
         if (!stages.count(e.path().extension().string())) continue;

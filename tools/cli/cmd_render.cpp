@@ -12,6 +12,8 @@
 #include "renderer/shader/shader_compiler.h"
 #include "renderer/vk/context.h"
 
+#include "neural/formats/ntri.h"
+
 #include <glm/gtc/matrix_transform.hpp>
 
 #include <algorithm>
@@ -45,6 +47,10 @@ constexpr const char* kUsage =
     "  --sampling mis|light|bsdf  how paths find light (default mis)\n"
     "  --rr-depth N          Russian roulette from path depth N (default 3, 0 = off)\n"
     "  --clamp L             clamp each contribution's luminance to L (biased; default off)\n"
+    "  --field FILE.ntri     add a tri-plane SDF field (docs/fields.md), its box [-1,1]^3\n"
+    "                        placed at --at X,Y,Z (default 0,0,0) scaled by --scale S (default "
+    "1),\n"
+    "                        shaded with --field-material NAME|INDEX (default material)\n"
     "  --device INDEX|NAME   Vulkan device (see 'nerva info')\n"
     "  --validation          enable the Vulkan validation layer\n"
     "  --quiet               no progress output\n"
@@ -124,16 +130,67 @@ void writeOutputs(const std::string& out, const pt::RenderOutput& r,
     writeImage(out, r.beauty, write);
 }
 
+// --field FILE --at X,Y,Z --scale S --field-material M: one more field in
+// the scene; the bounds grow by its box (for the default camera). A bad
+// file fails here, before any Vulkan work, with the reader's one-line error.
+void addFieldOption(scene::Scene& s, const ArgParser& args) {
+    if (!args.has("--field")) {
+        for (const char* o : {"--at", "--scale", "--field-material"})
+            if (args.has(o)) throw Error(std::string("render: ") + o + " needs --field");
+        return;
+    }
+    scene::Field f;
+    f.uri = args.get("--field");
+    f.node = "--field";
+    const glm::vec3 at = args.getVec3("--at", glm::vec3(0.0f));
+    const float scale = args.getFloat("--scale", 1.0f);
+    if (!(scale > 0.0f) || !std::isfinite(scale))
+        throw Error("render: --scale must be positive and finite");
+    f.toWorld = glm::scale(glm::translate(glm::mat4(1.0f), at), glm::vec3(scale));
+    if (args.has("--field-material")) {
+        const std::string m = args.get("--field-material");
+        for (size_t i = 0; i < s.materials.size() && f.material < 0; ++i)
+            if (s.materials[i].name == m || std::to_string(i) == m) f.material = int32_t(i);
+        if (f.material < 0)
+            throw Error("render: --field-material '" + m + "' is not a material of the scene");
+    }
+    f.asset = std::make_shared<const formats::NtriAsset>(formats::readNtri(f.uri));
+    const glm::vec3 lo = at - glm::vec3(scale), hi = at + glm::vec3(scale);
+    const bool empty = s.instances.empty() && s.fields.empty();
+    s.boundsMin = empty ? lo : glm::min(s.boundsMin, lo);
+    s.boundsMax = empty ? hi : glm::max(s.boundsMax, hi);
+    s.fields.push_back(std::move(f));
+}
+
 } // namespace
 
 int cmdRender(const Args& argv) {
-    const ArgParser args("render", argv, {"-o",          "--output",        "--size",
-                                          "--spp",       "--seed",          "--max-bounces",
-                                          "--camera",    "--look-from",     "--look-at",
-                                          "--up",        "--fov",           "--env",
-                                          "--env-color", "--env-intensity", "--env-rotation",
-                                          "--exposure",  "--device",        "--aov",
-                                          "--sampling",  "--rr-depth",      "--clamp"},
+    const ArgParser args("render", argv,
+                         {"-o",
+                          "--output",
+                          "--size",
+                          "--spp",
+                          "--seed",
+                          "--max-bounces",
+                          "--camera",
+                          "--look-from",
+                          "--look-at",
+                          "--up",
+                          "--fov",
+                          "--env",
+                          "--env-color",
+                          "--env-intensity",
+                          "--env-rotation",
+                          "--exposure",
+                          "--device",
+                          "--aov",
+                          "--sampling",
+                          "--rr-depth",
+                          "--clamp",
+                          "--field",
+                          "--at",
+                          "--scale",
+                          "--field-material"},
                          {"--validation", "--quiet", "--help", "-h"});
     const std::string out = args.get("-o", args.get("--output"));
     if (const int rc = checkUsage(args, kUsage, out); rc >= 0) return rc;
@@ -171,7 +228,8 @@ int cmdRender(const Args& argv) {
 
     using Clock = std::chrono::steady_clock;
     const auto t0 = Clock::now();
-    const scene::Scene sceneModel = scene::loadGltf(scenePath);
+    scene::Scene sceneModel = scene::loadGltf(scenePath);
+    addFieldOption(sceneModel, args);
     settings.camera = chooseCamera(sceneModel, args, settings.width, settings.height);
     for (const std::string& w : sceneModel.warnings)
         std::fprintf(stderr, "warning: %s: %s\n", scenePath.c_str(), w.c_str());
@@ -191,6 +249,7 @@ int cmdRender(const Args& argv) {
 
     const bool tty = isatty(fileno(stderr));
     pt::RenderStats stats;
+    gpuScene.fields().resetStats();
     const auto renderStart = Clock::now();
     const pt::RenderOutput result =
         tracer.render(gpuScene, settings, &stats, [&](uint32_t done, uint32_t total) {
@@ -224,6 +283,12 @@ int cmdRender(const Args& argv) {
     std::printf("triangles %llu, setup %.2f s, render %.2f s (first sample %.2f s), %.3f Mrays/s\n",
                 static_cast<unsigned long long>(gpuScene.triangleCount()), setup, stats.seconds,
                 stats.firstSampleSeconds, stats.mraysPerSecond);
+    if (gpuScene.fields().count() > 0) {
+        const gpu::FieldStats fs = gpuScene.fields().stats();
+        std::printf("fields %zu: %llu intersection calls, %.1f sphere-tracing steps per call\n",
+                    gpuScene.fields().count(), static_cast<unsigned long long>(fs.calls),
+                    fs.stepsPerCall());
+    }
     return 0;
 }
 

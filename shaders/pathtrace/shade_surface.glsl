@@ -1,0 +1,168 @@
+// Shading at a path vertex, shared by every closest-hit shader (triangles:
+// pathtrace.rchit, tri-plane fields: field.rchit): given the surface the
+// hit shader reconstructed, read the layered material at the ray-cone level
+// of detail, add emission (MIS-weighted against light sampling), light the
+// point by next-event estimation (every punctual light, one emissive
+// triangle, one environment direction), then sample the BSDF for the next
+// segment, with Russian roulette. Declares the path and shadow payloads.
+#ifndef NERVA_PATHTRACE_SHADE_SURFACE_GLSL
+#define NERVA_PATHTRACE_SHADE_SURFACE_GLSL
+
+#include "pathtrace/environment.glsl"
+#include "pathtrace/lights.glsl"
+#include "shared/layered/layered_bsdf.h"
+#include "shared/layered/layered_fetch.h"
+#include "shared/rng.h"
+
+layout(location = 0) rayPayloadInEXT PathPayload payload;
+layout(location = 1) rayPayloadEXT uint shadowVisible;
+
+// What a hit shader knows about the surface, in world space.
+struct SurfaceHit {
+    vec3 p;           // the hit point
+    vec3 ng;          // unit geometric normal, facing the viewer
+    vec3 origin;      // where rays leaving the surface start (p offset along ng)
+    Frame frame;      // shading frame (+z the shading normal, facing ng's side)
+    TexCoords tc;     // both uv sets and their ray-cone footprints
+    uint material;    // GpuMaterial / layered material index
+    float coneWidth;  // ray-cone width at the hit (world units)
+    float cosIn;      // dot(ng, wo)
+    float emitterArea; // world area of the emitting triangle for light-sampling MIS; 0: not light-sampled
+};
+
+// Offsets a ray origin off the surface along the geometric normal, scaled to
+// the position's magnitude so it works at any scene scale.
+vec3 offsetOrigin(vec3 p, vec3 ng) {
+    float scale = 1e-4 * max(1.0, max(abs(p.x), max(abs(p.y), abs(p.z))));
+    return p + ng * scale;
+}
+
+bool unoccluded(vec3 origin, vec3 dir, float dist) {
+    shadowVisible = 0u;
+    payload.rays += 1u;
+    traceRayEXT(uTlas, gl_RayFlagsTerminateOnFirstHitEXT | gl_RayFlagsSkipClosestHitShaderEXT,
+                0xFF, 0, 0, NERVA_RAY_SHADOW, origin, 0.0, dir, dist, 1);
+    return shadowVisible != 0u;
+}
+
+void addRadiance(FrameGlobals g, vec3 c) {
+    payload.radiance += clampContribution(c, g.clampLuminance);
+}
+
+void shadeSurface(FrameGlobals g, SurfaceHit h) {
+    GpuMaterial mat = MaterialsRef(g.materials).m[h.material];
+    vec3 wo = -gl_WorldRayDirectionEXT;
+    vec3 p = h.p;
+    vec3 ng = h.ng;
+    Frame frame = h.frame;
+    TexCoords tc = h.tc;
+    LayeredUv luv;
+    luv.uv0 = tc.uv0;
+    luv.uv1 = tc.uv1;
+    luv.footprint0 = tc.footprint0;
+    luv.footprint1 = tc.footprint1;
+    LayeredPoint lp = layeredFetch(g.layered, h.material, luv);
+    AlbedoTables tables = g.layered.tables;
+
+    // Interpolated and mapped normals can face away from the viewer near
+    // silhouettes; the BSDF has no valid hemisphere there, so fall back to
+    // the geometric normal instead of ending the path.
+    if (dot(frame.n, wo) <= 1e-4) frame = frameFromNormalTangent(ng, frame.t, 1.0);
+
+    if (payload.depth == 0u) {
+        payload.hitDistance = gl_HitTEXT;
+        payload.albedo = lp.diffuseColor + lp.conductorCoverage * lp.conductorF0;
+        payload.normal = toWorld(frame, lp.baseFrame.n);
+    }
+
+    // Emission found by this ray. Camera rays see it fully; later rays weigh
+    // it against the chance that light sampling would have found it (never,
+    // for surfaces that are not emissive triangles: weight 1).
+    vec3 emission = emissionOf(mat, tc);
+    if (max(emission.r, max(emission.g, emission.b)) > 0.0) {
+        float w = 1.0;
+        if (payload.depth > 0u && h.emitterArea > 0.0) {
+            if (g.samplingMode == kSamplingLight) w = 0.0;
+            else if (g.samplingMode == kSamplingMis) {
+                float select = emissiveSelectionPdf(mat.emissive, h.emitterArea, g.emissivePower);
+                float lightPdf = areaToSolidAngle(select / max(h.emitterArea, 1e-20), gl_HitTEXT, h.cosIn);
+                w = powerHeuristic(payload.lastBsdfPdf, lightPdf);
+            }
+        }
+        addRadiance(g, payload.throughput * emission * w);
+    }
+
+    vec3 woLocal = toLocal(frame, wo);
+    vec3 origin = h.origin;
+
+    // Next-event estimation in one loop, so the layered eval and pdf are
+    // compiled once (lavapipe's LLVM time grows with every inlined copy):
+    // k < lightCount: punctual light k (delta: light sampling only);
+    // k == lightCount: one emissive triangle; k == lightCount + 1: one
+    // environment direction; both MIS-weighted against BSDF sampling.
+    LightsRef lights = LightsRef(g.lights);
+    bool lightSampling = g.samplingMode != kSamplingBsdf;
+    [[dont_unroll]] for (uint k = 0u; k < g.lightCount + 2u; ++k) {
+        vec3 wi = vec3(0.0);
+        float dist = 1e30;
+        vec3 li = vec3(0.0); // radiance / light pdf (punctual: irradiance factor)
+        float lightPdf = 0.0; // 0: a delta light, no MIS
+        if (k < g.lightCount) {
+            li = punctualLight(lights.l[k], p, wi, dist);
+        } else if (k == g.lightCount) {
+            if (g.emissiveCount == 0u || !lightSampling) continue;
+            vec3 u = vec3(rngNext(payload.rng), rngNext(payload.rng), rngNext(payload.rng));
+            AreaLightSample ls = sampleEmissive(g, p, u);
+            if (!(ls.pdf > 0.0)) continue;
+            wi = ls.wi;
+            dist = ls.dist;
+            lightPdf = ls.pdf;
+            li = ls.radiance / ls.pdf;
+        } else {
+            if (!lightSampling) continue;
+            EnvSample es = envSampleDirection(g.env, vec2(rngNext(payload.rng), rngNext(payload.rng)));
+            if (!(es.pdf > 0.0)) continue;
+            wi = es.dir;
+            lightPdf = es.pdf;
+            li = environmentRadiance(g, es.dir) / es.pdf;
+        }
+        if (dot(wi, ng) <= 0.0 || max(li.r, max(li.g, li.b)) <= 0.0) continue;
+        vec3 wiLocal = toLocal(frame, wi);
+        vec3 fcos = layeredEval(lp, tables, woLocal, wiLocal);
+        if (max(fcos.r, max(fcos.g, fcos.b)) <= 0.0) continue;
+        float w = lightPdf > 0.0 && g.samplingMode == kSamplingMis
+                      ? powerHeuristic(lightPdf, layeredPdf(lp, tables, woLocal, wiLocal))
+                      : 1.0;
+        float maxDist = dist < 1e30 ? dist * (1.0 - 1e-4) : 1e30;
+        if (unoccluded(origin, wi, maxDist)) addRadiance(g, payload.throughput * fcos * li * w);
+    }
+
+    if (payload.depth >= g.maxBounces) {
+        payload.done = 1u;
+        return;
+    }
+    vec3 u = vec3(rngNext(payload.rng), rngNext(payload.rng), rngNext(payload.rng));
+    LobeSample s = layeredSample(lp, tables, woLocal, u);
+    vec3 wiWorld = toWorld(frame, s.wi);
+    if (s.pdf <= 0.0 || dot(wiWorld, ng) <= 0.0) {
+        payload.done = 1u;
+        return;
+    }
+    payload.throughput *= s.weight;
+    // Russian roulette: continue with probability of the throughput's
+    // largest channel (capped), dividing by it so the estimate stays unbiased.
+    if (g.rrDepth > 0u && payload.depth + 1u >= g.rrDepth) {
+        float survive = min(max(payload.throughput.r, max(payload.throughput.g, payload.throughput.b)), 0.95);
+        if (rngNext(payload.rng) >= survive) {
+            payload.done = 1u;
+            return;
+        }
+        payload.throughput /= survive;
+    }
+    payload.lastBsdfPdf = s.pdf;
+    payload.coneWidth = h.coneWidth;
+    payload.origin = origin;
+    payload.direction = wiWorld;
+}
+
+#endif
