@@ -1,14 +1,12 @@
 // The fitter's options as JSON, its checkpoints and the .ntri export
 // (field_fit.h).
 //
-// Checkpoint file (little-endian, native floats):
-//   "NRVFCKP1"  u64 json bytes, json {options, iteration, loss_ema}
-//   u64 parameter count, float32 parameters
-//   per Adam group (planes level-major, then the MLP):
-//     u64 steps, u64 count, float32 m[count], float32 v[count]
-//   u32 CRC-32 of everything before it.
+// Checkpoints: neural/nn/checkpoint.h with magic "NRVFCKP1", state
+// {options, iteration, loss_ema}, one Adam per group (planes level-major,
+// then the MLP).
 #include "neural/core/error.h"
 #include "neural/field/field_fit.h"
+#include "neural/nn/checkpoint.h"
 
 #include <cstring>
 #include <filesystem>
@@ -73,112 +71,31 @@ namespace {
 
 constexpr char kMagic[8] = {'N', 'R', 'V', 'F', 'C', 'K', 'P', '1'};
 
-void put(std::string& s, const void* p, size_t n) {
-    s.append(static_cast<const char*>(p), n);
-}
-void putU64(std::string& s, uint64_t v) {
-    put(s, &v, 8);
-}
-
-struct Reader {
-    const std::string& s;
-    const std::string& where;
-    size_t at = 0;
-    void get(void* p, size_t n) {
-        if (n > s.size() - at) throw Error(where + ": truncated checkpoint");
-        std::memcpy(p, s.data() + at, n);
-        at += n;
-    }
-    uint64_t u64() {
-        uint64_t v = 0;
-        get(&v, 8);
-        return v;
-    }
-    void floats(std::span<float> out) {
-        if (u64() != out.size()) throw Error(where + ": checkpoint sizes do not match");
-        get(out.data(), out.size_bytes());
-    }
-};
-
 } // namespace
 
 void FieldFitter::saveCheckpoint(const std::string& path) const {
     const nlohmann::json state = {
         {"options", opt_.toJson()}, {"iteration", iteration_}, {"loss_ema", lossEma_}};
-    const std::string text = state.dump();
-    std::string s(kMagic, 8);
-    putU64(s, text.size());
-    s += text;
-    putU64(s, field_.parameterCount());
-    put(s, field_.parameters().data(), field_.parameterCount() * sizeof(float));
-    for (const nn::Adam& a : adam_) {
-        nn::Adam& m = const_cast<nn::Adam&>(a); // the moments' accessors are not const
-        putU64(s, m.steps());
-        putU64(s, m.firstMoment().size());
-        put(s, m.firstMoment().data(), m.firstMoment().size_bytes());
-        put(s, m.secondMoment().data(), m.secondMoment().size_bytes());
-    }
-    const uint32_t crc = formats::crc32(s.data(), s.size());
-    put(s, &crc, 4);
-
-    const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out.write(s.data(), std::streamsize(s.size()));
-        out.close();
-        if (!out) {
-            std::error_code ec;
-            std::filesystem::remove(tmp, ec);
-            throw Error(path + ": cannot write checkpoint");
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::filesystem::remove(tmp, ec);
-        throw Error(path + ": cannot write checkpoint (" + ec.message() + ")");
-    }
+    nn::writeCheckpoint(path, kMagic, state, field_.parameters(), adam_);
 }
 
 void FieldFitter::loadCheckpoint(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path + ": no checkpoint to resume from");
-    const std::string s{std::istreambuf_iterator<char>(in), {}};
-    if (s.size() < 12 || std::memcmp(s.data(), kMagic, 8) != 0)
-        throw Error(path + ": not a nerva fit checkpoint");
-    uint32_t crc = 0;
-    std::memcpy(&crc, s.data() + s.size() - 4, 4);
-    if (crc != formats::crc32(s.data(), s.size() - 4))
-        throw Error(path + ": checkpoint checksum mismatch");
-    const std::string body = s.substr(0, s.size() - 4);
-    Reader r{body, path, 8};
-    const uint64_t n = r.u64();
-    if (n > body.size()) throw Error(path + ": truncated checkpoint");
-    std::string text(n, '\0');
-    r.get(text.data(), n);
+    std::vector<size_t> sizes;
+    for (const nn::Adam& a : adam_)
+        sizes.push_back(const_cast<nn::Adam&>(a).firstMoment().size());
+    nn::Checkpoint c =
+        nn::readCheckpoint(path, kMagic, "nerva fit checkpoint", field_.parameterCount(), sizes);
     try {
-        const nlohmann::json state = nlohmann::json::parse(text);
-        if (state.at("options") != opt_.toJson())
+        if (c.state.at("options") != opt_.toJson())
             throw Error(path + ": the checkpoint was made with other options: " +
-                        state.at("options").dump());
-        std::vector<float> params(field_.parameterCount());
-        r.floats(params);
-        std::vector<nn::Adam> adam;
-        for (const nn::Adam& a : adam_) {
-            adam.emplace_back(const_cast<nn::Adam&>(a).firstMoment().size());
-            const uint64_t steps = r.u64();
-            r.floats(adam.back().firstMoment());
-            r.get(adam.back().secondMoment().data(), adam.back().secondMoment().size_bytes());
-            adam.back().setSteps(size_t(steps));
-        }
-        if (r.at != body.size()) throw Error(path + ": trailing bytes in checkpoint");
-        iteration_ = state.at("iteration").get<uint64_t>();
-        lossEma_ = state.at("loss_ema").get<double>();
-        field_.parameters() = std::move(params);
-        adam_ = std::move(adam);
+                        c.state.at("options").dump());
+        iteration_ = c.state.at("iteration").get<uint64_t>();
+        lossEma_ = c.state.at("loss_ema").get<double>();
     } catch (const nlohmann::json::exception& e) {
         throw Error(path + ": bad checkpoint state (" + e.what() + ")");
     }
+    field_.parameters() = std::move(c.params);
+    adam_ = std::move(c.adam);
 }
 
 formats::NtriAsset FieldFitter::toNtri(const std::string& sourceName, const std::string& sourceHash,

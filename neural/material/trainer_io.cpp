@@ -1,13 +1,11 @@
 // The trainer's options as JSON, its checkpoints, the held-out evaluation and
 // the .nmat export (trainer.h).
 //
-// Checkpoint file (little-endian, native floats):
-//   "NRVCKPT1"  u64 json bytes, json {options, iteration, baked, lossEma}
-//   u64 parameter count, float32 parameters
-//   per ParamGroup: u64 Adam steps, u64 count, float32 m[count], float32 v[count]
-//   u32 CRC-32 of everything before it.
+// Checkpoints: neural/nn/checkpoint.h with magic "NRVCKPT1", state
+// {options, iteration, baked, loss_ema}, one Adam per ParamGroup.
 #include "neural/core/error.h"
 #include "neural/material/trainer.h"
+#include "neural/nn/checkpoint.h"
 #include "shaders/shared/neural/sampler_mixture.h"
 
 #include <cmath>
@@ -89,33 +87,6 @@ namespace {
 
 constexpr char kMagic[8] = {'N', 'R', 'V', 'C', 'K', 'P', 'T', '1'};
 
-void put(std::string& s, const void* p, size_t n) {
-    s.append(static_cast<const char*>(p), n);
-}
-void putU64(std::string& s, uint64_t v) {
-    put(s, &v, 8);
-}
-
-struct Reader {
-    const std::string& s;
-    const std::string& where;
-    size_t at = 0;
-    void get(void* p, size_t n) {
-        if (n > s.size() - at) throw Error(where + ": truncated checkpoint");
-        std::memcpy(p, s.data() + at, n);
-        at += n;
-    }
-    uint64_t u64() {
-        uint64_t v = 0;
-        get(&v, 8);
-        return v;
-    }
-    void floats(std::span<float> out) {
-        if (u64() != out.size()) throw Error(where + ": checkpoint sizes do not match");
-        get(out.data(), out.size_bytes());
-    }
-};
-
 double psnr(double mse) {
     return mse > 0.0 ? 10.0 * std::log10(1.0 / mse) : 99.0;
 }
@@ -123,87 +94,32 @@ double psnr(double mse) {
 } // namespace
 
 void Trainer::saveCheckpoint(const std::string& path) const {
-    nlohmann::json state = {{"options", opt_.toJson()},
-                            {"iteration", iteration_},
-                            {"baked", baked_},
-                            {"loss_ema", lossEma_}};
-    const std::string text = state.dump();
-    std::string s(kMagic, 8);
-    putU64(s, text.size());
-    s += text;
-    putU64(s, model_.parameterCount());
-    put(s, model_.parameters().data(), model_.parameterCount() * sizeof(float));
-    for (const nn::Adam& a : adam_) {
-        nn::Adam& m = const_cast<nn::Adam&>(a); // the moments' accessors are not const
-        putU64(s, m.steps());
-        putU64(s, m.firstMoment().size());
-        put(s, m.firstMoment().data(), m.firstMoment().size_bytes());
-        put(s, m.secondMoment().data(), m.secondMoment().size_bytes());
-    }
-    const uint32_t crc = formats::crc32(s.data(), s.size());
-    put(s, &crc, 4);
-
-    const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out.write(s.data(), std::streamsize(s.size()));
-        out.close();
-        if (!out) {
-            std::error_code ec;
-            std::filesystem::remove(tmp, ec);
-            throw Error(path + ": cannot write checkpoint");
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::filesystem::remove(tmp, ec);
-        throw Error(path + ": cannot write checkpoint (" + ec.message() + ")");
-    }
+    const nlohmann::json state = {{"options", opt_.toJson()},
+                                  {"iteration", iteration_},
+                                  {"baked", baked_},
+                                  {"loss_ema", lossEma_}};
+    nn::writeCheckpoint(path, kMagic, state, model_.parameters(), adam_);
 }
 
 void Trainer::loadCheckpoint(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path + ": no checkpoint to resume from");
-    const std::string s{std::istreambuf_iterator<char>(in), {}};
-    if (s.size() < 12 || std::memcmp(s.data(), kMagic, 8) != 0)
-        throw Error(path + ": not a nerva checkpoint");
-    uint32_t crc = 0;
-    std::memcpy(&crc, s.data() + s.size() - 4, 4);
-    if (crc != formats::crc32(s.data(), s.size() - 4))
-        throw Error(path + ": checkpoint checksum mismatch");
-    const std::string body = s.substr(0, s.size() - 4);
-    Reader r{body, path, 8};
-    const uint64_t n = r.u64();
-    if (n > body.size()) throw Error(path + ": truncated checkpoint");
-    std::string text(n, '\0');
-    r.get(text.data(), n);
-    nlohmann::json state;
+    std::vector<size_t> sizes;
+    for (uint32_t g = 0; g < kParamGroupCount; ++g)
+        sizes.push_back(model_.range(ParamGroup(g)).count);
+    nn::Checkpoint c =
+        nn::readCheckpoint(path, kMagic, "nerva checkpoint", model_.parameterCount(), sizes);
     try {
-        state = nlohmann::json::parse(text);
-        if (state.at("options") != opt_.toJson())
+        if (c.state.at("options") != opt_.toJson())
             throw Error(path + ": the checkpoint was made with other options: " +
-                        state.at("options").dump());
-        std::vector<float> params(model_.parameterCount());
-        r.floats(params);
-        std::vector<nn::Adam> adam;
-        for (uint32_t g = 0; g < kParamGroupCount; ++g) {
-            adam.emplace_back(model_.range(ParamGroup(g)).count);
-            const uint64_t steps = r.u64();
-            r.floats(adam.back().firstMoment());
-            r.get(adam.back().secondMoment().data(), adam.back().secondMoment().size_bytes());
-            adam.back().setSteps(size_t(steps));
-        }
-        if (r.at != body.size()) throw Error(path + ": trailing bytes in checkpoint");
-        iteration_ = state.at("iteration").get<uint64_t>();
-        baked_ = state.at("baked").get<bool>();
-        lossEma_ = state.at("loss_ema").get<double>();
-        model_.parameters() = std::move(params);
-        adam_ = std::move(adam);
-        rebuildPool();
+                        c.state.at("options").dump());
+        iteration_ = c.state.at("iteration").get<uint64_t>();
+        baked_ = c.state.at("baked").get<bool>();
+        lossEma_ = c.state.at("loss_ema").get<double>();
     } catch (const nlohmann::json::exception& e) {
         throw Error(path + ": bad checkpoint state (" + e.what() + ")");
     }
+    model_.parameters() = std::move(c.params);
+    adam_ = std::move(c.adam);
+    rebuildPool();
 }
 
 BrdfReport Trainer::evaluate(uint64_t seed, size_t samplesPerLevel) const {
