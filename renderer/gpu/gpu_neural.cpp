@@ -3,6 +3,7 @@
 #include "neural/formats/half.h"
 #include "renderer/vk/check.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace nerva::gpu {
@@ -72,6 +73,38 @@ GpuNeuralMaterials::GpuNeuralMaterials(const vk::Context& ctx,
     VkSampler s = VK_NULL_HANDLE;
     VK_CHECK(vkCreateSampler(ctx.device(), &si, nullptr, &s));
     sampler_ = {ctx.device(), s, vkDestroySampler};
+}
+
+namespace {
+
+// (hidden, width) when every hidden layer has the same width.
+std::optional<std::pair<uint32_t, uint32_t>> uniformLayers(uint32_t hidden, shared::uvec4 w) {
+    for (uint32_t l = 1; l < hidden; ++l)
+        if (w[l] != w[0]) return std::nullopt;
+    return std::pair{hidden, w[0]};
+}
+
+} // namespace
+
+std::optional<NeuralShape> GpuNeuralMaterials::sharedShape() const {
+    std::optional<NeuralShape> shape;
+    for (const shared::GpuNeuralMaterial& r : pack_.records()) {
+        const auto d = uniformLayers(r.decoderHidden, r.decoderWidth);
+        const auto s = uniformLayers(r.samplerHidden, r.samplerWidth);
+        if (!d || !s) return std::nullopt;
+        const NeuralShape here{d->first, d->second, s->first, s->second};
+        if (shape && *shape != here) return std::nullopt;
+        shape = here;
+    }
+    return shape;
+}
+
+uint32_t GpuNeuralMaterials::maxWidth() const {
+    uint32_t w = shared::kNeuralDecoderInputs;
+    for (const shared::GpuNeuralMaterial& r : pack_.records())
+        for (uint32_t l = 0; l < 4; ++l)
+            w = std::max({w, r.decoderWidth[l], r.samplerWidth[l]});
+    return w;
 }
 
 shared::GpuNeuralView GpuNeuralMaterials::view() const {

@@ -19,10 +19,22 @@
 #include "neural/material/neural_eval_cpu.h"
 #include "renderer/vk/memory.h"
 
+#include <compare>
+#include <optional>
 #include <span>
 #include <vector>
 
 namespace nerva::gpu {
+
+// Network shape shared by every material of a set, which the path tracer's
+// shaders are specialised on (hidden layers and their one width, per network;
+// see PathTracer::pipelineDesc). Sets with mixed shapes, or layers of unequal
+// width, run the generic shaders (loop bounds read from the records).
+struct NeuralShape {
+    uint32_t decoderHidden = 0, decoderWidth = 0;
+    uint32_t samplerHidden = 0, samplerWidth = 0;
+    auto operator<=>(const NeuralShape&) const = default;
+};
 
 class GpuNeuralMaterials {
   public:
@@ -41,6 +53,11 @@ class GpuNeuralMaterials {
     uint32_t textureBase() const { return pack_.textureBase(); }
     uint32_t textureCount() const { return uint32_t(images_.size()); }
     VkSampler sampler() const { return sampler_.get(); }
+    // The shape every material shares, if they do (see NeuralShape).
+    std::optional<NeuralShape> sharedShape() const;
+    // The widest layer of any network (inputs included): the shaders'
+    // activation arrays must hold it.
+    uint32_t maxWidth() const;
     // Descriptor writes for the bindless array, texture textureBase + i at [i]
     // (SHADER_READ_ONLY_OPTIMAL, this set's sampler).
     std::vector<VkDescriptorImageInfo> imageInfos() const;

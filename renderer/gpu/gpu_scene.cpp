@@ -17,7 +17,7 @@ static_assert(sizeof(shared::GpuTextureSlot) == 32);
 static_assert(sizeof(shared::GpuMaterial) == 64 + 5 * 32);
 static_assert(sizeof(shared::GpuGeometry) == 56);
 static_assert(sizeof(shared::GpuLight) == 64);
-static_assert(sizeof(shared::FrameGlobals) == 264);
+static_assert(sizeof(shared::FrameGlobals) == 288);
 static_assert(sizeof(shared::GpuEmissiveTriangle) == 80);
 static_assert(sizeof(shared::PushConstants) == 16);
 
@@ -59,10 +59,12 @@ shared::GpuTextureSlot toGpu(const scene::TextureSlot& s) {
 } // namespace
 
 GpuScene::GpuScene(const vk::Context& ctx, const scene::Scene& scene,
-                   std::vector<std::string>& warnings)
+                   std::vector<std::string>& warnings, const GpuSceneOptions& options)
     : ctx_(ctx) {
     uploadTextures(scene);
     uploadMaterials(scene, warnings);
+    neural_ = loadSceneNeuralMaterials(ctx, scene, uint32_t(textures_.size()), options.strictNeural,
+                                       warnings);
     layered_ =
         std::make_unique<GpuLayeredMaterials>(ctx, scene::buildLayeredMaterials(scene, &warnings));
     uploadGeometry(scene);
@@ -135,6 +137,7 @@ void GpuScene::uploadMaterials(const scene::Scene& scene, std::vector<std::strin
     if (occlusionUsed)
         warnings.push_back("occlusion textures are uploaded but not applied: the path tracer "
                            "computes occlusion itself");
+    materialCount_ = uint32_t(records.size());
     materials_ = upload(ctx_, records, kRecordUsage);
 }
 

@@ -7,6 +7,7 @@
 #include "renderer/gpu/gpu_environment.h"
 #include "renderer/gpu/gpu_fields.h"
 #include "renderer/gpu/gpu_layered.h"
+#include "renderer/gpu/scene_neural.h"
 #include "renderer/scene/scene_model.h"
 #include "renderer/vk/memory.h"
 #include "shaders/shared/scene_types.h"
@@ -31,11 +32,18 @@ struct GpuTexture {
     uint32_t sampler = 0; // index into GpuScene::samplers
 };
 
+struct GpuSceneOptions {
+    // A neural material whose .nmat cannot be used is an error (nerva::Error)
+    // instead of a warning and a fallback to its reference.
+    bool strictNeural = false;
+};
+
 class GpuScene {
   public:
     // Uploads `scene` and builds its acceleration structures. Warnings about
     // what the GPU path simplifies are appended to `warnings`.
-    GpuScene(const vk::Context& ctx, const scene::Scene& scene, std::vector<std::string>& warnings);
+    GpuScene(const vk::Context& ctx, const scene::Scene& scene, std::vector<std::string>& warnings,
+             const GpuSceneOptions& options = {});
 
     VkAccelerationStructureKHR tlas() const { return tlas_.handle.get(); }
 
@@ -45,6 +53,8 @@ class GpuScene {
     const std::vector<GpuTexture>& textures() const { return textures_; }
     const std::vector<vk::Handle<VkSampler>>& samplers() const { return samplers_; }
     VkDeviceAddress materials() const { return materials_.address; }
+    // GpuMaterial records: the scene's materials, then the default material.
+    uint32_t materialCount() const { return materialCount_; }
     // The layered material of every glTF material (same index; the last one
     // is the default material of primitives without one).
     const GpuLayeredMaterials& layered() const { return *layered_; }
@@ -59,6 +69,9 @@ class GpuScene {
     uint64_t triangleCount() const { return triangles_; }
     // The scene's tri-plane SDF fields (records for FrameGlobals::fields).
     const GpuFields& fields() const { return *fields_; }
+    // The neural materials (NERVA_materials_neural); their latent textures
+    // follow textures() in the bindless array.
+    const SceneNeuralMaterials& neural() const { return neural_; }
 
   private:
     void uploadTextures(const scene::Scene& scene);
@@ -84,6 +97,8 @@ class GpuScene {
     std::unique_ptr<GpuEnvironment> environment_;
     std::unique_ptr<GpuLayeredMaterials> layered_;
     std::unique_ptr<GpuFields> fields_;
+    SceneNeuralMaterials neural_;
+    uint32_t materialCount_ = 0;
     vk::Buffer emissive_, emissiveCdf_;
     uint32_t emissiveCount_ = 0;
     float emissivePower_ = 0.0f;

@@ -42,7 +42,8 @@ void setCamera(shared::FrameGlobals& g, const scene::Camera& camera, uint32_t wi
 }
 
 RtPipelineDesc PathTracer::pipelineDesc(VkDescriptorSetLayout layout,
-                                        const std::optional<gpu::FieldShape>& fields) {
+                                        const PipelineVariant& variant) {
+    const std::optional<gpu::FieldShape>& fields = variant.fields;
     RtPipelineDesc d;
     d.rayGen = "pathtrace/pathtrace.rgen";
     d.miss = {"pathtrace/pathtrace.rmiss", "pathtrace/shadow.rmiss"};
@@ -54,6 +55,18 @@ RtPipelineDesc PathTracer::pipelineDesc(VkDescriptorSetLayout layout,
                      {"NERVA_FIELD_LEVELS", std::to_string(fields->levels)},
                      {"NERVA_FIELD_LAYERS", std::to_string(fields->layers)},
                      {"NERVA_FIELD_HIDDEN", std::to_string(fields->hidden)}};
+    // Neural networks: widths as compile-time constants when every material
+    // shares them (else loop bounds from the records), activation arrays as
+    // wide as the widest layer.
+    if (const auto& n = variant.neural)
+        d.defines.insert(d.defines.end(),
+                         {{"NERVA_NEURAL_DECODER_HIDDEN", std::to_string(n->decoderHidden)},
+                          {"NERVA_NEURAL_DECODER_WIDTH", std::to_string(n->decoderWidth)},
+                          {"NERVA_NEURAL_SAMPLER_HIDDEN", std::to_string(n->samplerHidden)},
+                          {"NERVA_NEURAL_SAMPLER_WIDTH", std::to_string(n->samplerWidth)}});
+    if (variant.neuralMaxWidth > 0)
+        d.defines.push_back({"NERVA_NEURAL_MAX_WIDTH", std::to_string(variant.neuralMaxWidth)});
+    if (variant.neuralFp16) d.defines.push_back({"NERVA_NEURAL_FP16", "1"});
     d.maxRecursionDepth = 2; // raygen -> closest hit -> shadow ray
     d.pushConstantSize = sizeof(shared::PushConstants);
     d.setLayout = layout;
@@ -136,9 +149,12 @@ void PathTracer::ensureTarget(uint32_t width, uint32_t height) {
 }
 
 void PathTracer::writeDescriptors(const gpu::GpuScene& scene) {
-    if (scene.textures().size() > maxTextures_)
-        throw Error("scene has " + std::to_string(scene.textures().size()) +
-                    " textures; the device allows " + std::to_string(maxTextures_));
+    const gpu::GpuNeuralMaterials* neural = scene.neural().set.get();
+    const size_t textureCount = scene.textures().size() + (neural ? neural->textureCount() : 0);
+    if (textureCount > maxTextures_)
+        throw Error("scene has " + std::to_string(textureCount) +
+                    " textures (neural latents included); the device allows " +
+                    std::to_string(maxTextures_));
     VkAccelerationStructureKHR tlas = scene.tlas();
     VkWriteDescriptorSetAccelerationStructureKHR asInfo{
         VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET_ACCELERATION_STRUCTURE_KHR};
@@ -154,6 +170,11 @@ void PathTracer::writeDescriptors(const gpu::GpuScene& scene) {
     for (const gpu::GpuTexture& t : scene.textures())
         textures.push_back({scene.samplers()[t.sampler].get(), t.image.view.get(),
                             VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL});
+    // The neural latents follow the scene's textures (GpuNeuralMaterials'
+    // textureBase is scene.textures().size()).
+    if (neural)
+        for (const VkDescriptorImageInfo& info : neural->imageInfos())
+            textures.push_back(info);
 
     std::vector<VkWriteDescriptorSet> writes(1 + kTargets,
                                              {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET});
@@ -186,13 +207,15 @@ void PathTracer::begin(const gpu::GpuScene& scene, const RenderSettings& s) {
     if (s.width == 0 || s.height == 0) throw Error("render: size must be positive");
     ensureTarget(s.width, s.height);
     writeDescriptors(scene);
-    // Field shaders specialised on the scene's field shape (a new pipeline,
-    // and on lavapipe a new JIT, only when it changes).
-    if (scene.fields().sharedShape() != fieldShape_) {
-        fieldShape_ = scene.fields().sharedShape();
-        pipeline_ = std::make_unique<RtPipeline>(ctx_, compiler_,
-                                                 pipelineDesc(setLayout_.get(), fieldShape_));
+    // Shaders specialised on the scene's field and network shapes (a new
+    // pipeline, and on lavapipe a new JIT, only when the variant changes).
+    const PipelineVariant variant = variantFor(scene, s);
+    if (variant != variant_) {
+        variant_ = variant;
+        pipeline_ =
+            std::make_unique<RtPipeline>(ctx_, compiler_, pipelineDesc(setLayout_.get(), variant_));
     }
+    writeNeuralTable(scene, s);
     width_ = s.width;
     height_ = s.height;
     samplesDone_ = 0;
@@ -223,8 +246,57 @@ void PathTracer::begin(const gpu::GpuScene& scene, const RenderSettings& s) {
     g.geometries = scene.geometries();
     g.lights = scene.lights();
     g.fields = scene.fields().records();
+    if (const gpu::GpuNeuralMaterials* n = scene.neural().set.get()) {
+        const shared::GpuNeuralView v = n->view();
+        g.neuralMaterials = v.materials;
+        g.neuralWeights = v.weights;
+        g.neuralOfMaterial = neuralTable_.address;
+    }
     g.counters = counters_.address;
     std::memcpy(globals_.mapped, &g, sizeof g);
+}
+
+PipelineVariant PathTracer::variantFor(const gpu::GpuScene& scene, const RenderSettings& s) const {
+    PipelineVariant v;
+    v.fields = scene.fields().sharedShape();
+    if (const gpu::GpuNeuralMaterials* n = scene.neural().set.get()) {
+        v.neural = n->sharedShape();
+        v.neuralMaxWidth = n->maxWidth();
+        v.neuralFp16 = neuralPrecision(s.neuralPrecision).first;
+    }
+    return v;
+}
+
+std::pair<bool, std::string> PathTracer::neuralPrecision(NeuralPrecision requested) const {
+    const bool cpu = ctx_.properties().deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+    switch (requested) {
+    case NeuralPrecision::Fp32:
+        return {false, "fp32 (requested)"};
+    case NeuralPrecision::Fp16:
+        if (!ctx_.shaderFloat16())
+            throw Error("neural precision fp16: the device has no shaderFloat16");
+        return {true, "fp16 (requested)"};
+    default:
+        if (!ctx_.shaderFloat16()) return {false, "fp32 (the device has no shaderFloat16)"};
+        if (cpu) return {false, "fp32 (a CPU device: fp16 is emulated, not faster)"};
+        return {true, "fp16 (the device has shaderFloat16)"};
+    }
+}
+
+// The per-material neural switch of this frame (FrameGlobals::neuralOfMaterial).
+void PathTracer::writeNeuralTable(const gpu::GpuScene& scene, const RenderSettings& s) {
+    const gpu::SceneNeuralMaterials& n = scene.neural();
+    if (!n.set) return;
+    const uint32_t count = scene.materialCount();
+    if (!neuralTable_.get() || neuralTable_.size < count * sizeof(int32_t))
+        neuralTable_ = vk::createBuffer(ctx_, count * sizeof(int32_t),
+                                        VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, vk::MemoryUse::Upload);
+    auto* table = static_cast<int32_t*>(neuralTable_.mapped);
+    for (uint32_t m = 0; m < count; ++m) {
+        const bool forced = std::find(s.referenceMaterials.begin(), s.referenceMaterials.end(),
+                                      m) != s.referenceMaterials.end();
+        table[m] = s.neuralMaterials && !forced && m < n.ofMaterial.size() ? n.ofMaterial[m] : -1;
+    }
 }
 
 uint64_t PathTracer::addSamples(uint32_t count) {

@@ -10,8 +10,25 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace nerva::pt {
+
+// How the neural decoder computes (see PathTracer::neuralPrecision()).
+enum class NeuralPrecision { Auto, Fp32, Fp16 };
+
+// Which shaders the path tracer runs: specialised on the scene's field and
+// neural-network shapes (nullopt: the generic shaders) and the decoder's
+// precision. A change builds (on lavapipe: JIT-compiles) a new pipeline.
+struct PipelineVariant {
+    std::optional<gpu::FieldShape> fields;
+    std::optional<gpu::NeuralShape> neural;
+    uint32_t neuralMaxWidth = 0; // 0: the shaders' default (NERVA_NEURAL_MAX_WIDTH)
+    bool neuralFp16 = false;
+    bool operator==(const PipelineVariant&) const = default;
+};
 
 struct RenderSettings {
     uint32_t width = 256;
@@ -25,6 +42,13 @@ struct RenderSettings {
     uint32_t samplingMode = 0; // shared::kSamplingMis, kSamplingLight or kSamplingBsdf
     uint32_t rrDepth = 3;      // Russian roulette from this depth on; 0 = off
     float clampLuminance = 0;  // firefly clamp per contribution; 0 = off (unbiased)
+    // Materials with a neural version (NERVA_materials_neural) render it;
+    // false: every material renders its layered reference.
+    bool neuralMaterials = true;
+    // Materials (GpuMaterial indices) that render their reference even when
+    // neuralMaterials is on: the viewer's per-material switch.
+    std::vector<uint32_t> referenceMaterials;
+    NeuralPrecision neuralPrecision = NeuralPrecision::Auto;
 };
 
 // What a render produces: the mean radiance and the auxiliary outputs, all
@@ -72,19 +96,26 @@ class PathTracer {
     RenderOutput readOutput();
 
     // The shader files and defines of every pipeline this class builds, so a
-    // test can compile each shipped permutation: `fields` specialises the
-    // field shaders on the scene's shared field shape (none: generic).
+    // test can compile each shipped permutation (default: the generic one).
     static RtPipelineDesc pipelineDesc(VkDescriptorSetLayout layout,
-                                       const std::optional<gpu::FieldShape>& fields = {});
+                                       const PipelineVariant& variant = {});
+    // The variant begin() runs for this scene and settings.
+    PipelineVariant variantFor(const gpu::GpuScene& scene, const RenderSettings& settings) const;
+    // Whether the neural decoder runs in fp16 for `requested` on this device,
+    // and why, in words (for the render log): Auto picks fp16 where the
+    // device has shaderFloat16 and is not a CPU implementation (lavapipe
+    // emulates fp16 through fp32, so it would only add conversions).
+    std::pair<bool, std::string> neuralPrecision(NeuralPrecision requested) const;
 
   private:
     void ensureTarget(uint32_t width, uint32_t height);
     void writeDescriptors(const gpu::GpuScene& scene);
+    void writeNeuralTable(const gpu::GpuScene& scene, const RenderSettings& settings);
     void copyToReadback(uint32_t targetCount);
 
     const vk::Context& ctx_;
     ShaderCompiler& compiler_;
-    std::optional<gpu::FieldShape> fieldShape_; // what pipeline_ is specialised on
+    PipelineVariant variant_; // what pipeline_ is specialised on
     vk::Handle<VkDescriptorSetLayout> setLayout_;
     vk::Handle<VkDescriptorPool> pool_;
     VkDescriptorSet set_ = VK_NULL_HANDLE;
@@ -95,6 +126,7 @@ class PathTracer {
     vk::Image targets_[kTargets];
     vk::Buffer readback_[kTargets];
     vk::Buffer globals_, counters_;
+    vk::Buffer neuralTable_; // int per GpuMaterial: FrameGlobals::neuralOfMaterial
     uint32_t maxTextures_ = 0;
     uint32_t width_ = 0, height_ = 0; // of the current accumulation (begin())
     uint32_t samplesDone_ = 0;

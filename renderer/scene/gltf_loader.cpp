@@ -231,7 +231,7 @@ bool isSupportedExtension(const std::string& name) {
            name == "KHR_lights_punctual" || name == "KHR_materials_specular" ||
            name == "KHR_materials_ior" || name == "KHR_materials_clearcoat" ||
            name == "KHR_materials_sheen" || name == "NERVA_materials_layered" ||
-           name == "NERVA_field";
+           name == "NERVA_materials_neural" || name == "NERVA_field";
 }
 
 void LoadContext::warn(const std::string& message) {

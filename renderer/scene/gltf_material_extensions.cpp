@@ -81,13 +81,17 @@ TextureSlot texture(LoadContext& ctx, const tinygltf::Value& v, const char* key,
     return convertSlot(ctx, src, slotWhere, textureRemap);
 }
 
-std::string layeredUri(const LoadContext& ctx, const tinygltf::Value& v, const std::string& where) {
+// The file an extension's "uri" names (NERVA_materials_layered and
+// NERVA_materials_neural), as an absolute path.
+std::string extensionFileUri(const LoadContext& ctx, const tinygltf::Value& v,
+                             const std::string& where, const char* extensionName) {
+    const std::string ext = extensionName;
     if (!v.Has("uri") || !v.Get("uri").IsString() || v.Get("uri").Get<std::string>().empty()) {
-        ctx.fail(where + ": NERVA_materials_layered needs a non-empty string 'uri'");
+        ctx.fail(where + ": " + ext + " needs a non-empty string 'uri'");
     }
     const std::string& uri = v.Get("uri").Get<std::string>();
     if (uri.rfind("data:", 0) == 0) {
-        ctx.fail(where + ": NERVA_materials_layered uri must name a file, not a data URI");
+        ctx.fail(where + ": " + ext + " uri must name a file, not a data URI");
     }
     // Relative to the glTF file (percent-decoded as image and buffer URIs);
     // an absolute path is taken as it is.
@@ -132,7 +136,10 @@ void convertMaterialExtensions(LoadContext& ctx, const tinygltf::Material& src,
         m.sheenRoughness = texture(ctx, *v, "sheenRoughnessTexture", w, textureRemap);
     }
     if (const tinygltf::Value* v = extension(ctx, src, "NERVA_materials_layered", where)) {
-        m.layeredUri = layeredUri(ctx, *v, where);
+        m.layeredUri = extensionFileUri(ctx, *v, where, "NERVA_materials_layered");
+    }
+    if (const tinygltf::Value* v = extension(ctx, src, "NERVA_materials_neural", where)) {
+        m.neuralUri = extensionFileUri(ctx, *v, where, "NERVA_materials_neural");
     }
 }
 

@@ -95,6 +95,11 @@ struct Material {
     // that replaces this material for the layered eval ("" = none). Not
     // parsed by the loader (material::loadLayeredMaterialJson reads it).
     std::string layeredUri;
+    // NERVA_materials_neural: absolute path of the .nmat asset that renders
+    // this material as a neural material ("" = none); the layered/PBR
+    // description above stays its reference and its fallback when the asset
+    // cannot be used (docs/neural-materials.md). Read by gpu::GpuScene.
+    std::string neuralUri;
 };
 
 // A triangle list. Every attribute array is either empty or has one entry per

@@ -209,6 +209,7 @@ void Context::createDevice(const ContextOptions& options) {
     FeatureChain::require(available, &enabled, missing);
     // Optional features used when present (fp16 math and storage).
     enabled.v12.shaderFloat16 = available.v12.shaderFloat16;
+    shaderFloat16_ = available.v12.shaderFloat16 == VK_TRUE;
     enabled.v11.storageBuffer16BitAccess = available.v11.storageBuffer16BitAccess;
 
     std::vector<const char*> extensions(std::begin(kRequiredDeviceExtensions),

@@ -57,6 +57,9 @@ class Context {
     const VkPhysicalDeviceRayTracingPipelinePropertiesKHR& rtProperties() const { return rtProps_; }
     const VkPhysicalDeviceProperties& properties() const { return props_; }
     bool validationEnabled() const { return validation_; }
+    // shaderFloat16 is enabled (the device's compiler accepts float16_t
+    // arithmetic; whether it is native fp16 math is the device type's story).
+    bool shaderFloat16() const { return shaderFloat16_; }
 
     // Validation-layer messages of severity error seen so far. Tests fail
     // when this is not zero.
@@ -81,6 +84,7 @@ class Context {
     void destroy();
 
     bool validation_ = false;
+    bool shaderFloat16_ = false;
     VkInstance instance_ = VK_NULL_HANDLE;
     VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
     VkPhysicalDevice physical_ = VK_NULL_HANDLE;

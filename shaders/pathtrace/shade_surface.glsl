@@ -1,7 +1,7 @@
 // Shading at a path vertex, shared by every closest-hit shader (triangles:
 // pathtrace.rchit, tri-plane fields: field.rchit): given the surface the
-// hit shader reconstructed, read the layered material at the ray-cone level
-// of detail, add emission (MIS-weighted against light sampling), light the
+// hit shader reconstructed, read the material (layered reference or neural,
+// surface_bsdf.glsl) at the ray-cone level of detail, add emission (MIS-weighted against light sampling), light the
 // point by next-event estimation (every punctual light, one emissive
 // triangle, one environment direction), then sample the BSDF for the next
 // segment, with Russian roulette. Declares the path and shadow payloads.
@@ -10,8 +10,7 @@
 
 #include "pathtrace/environment.glsl"
 #include "pathtrace/lights.glsl"
-#include "shared/layered/layered_bsdf.h"
-#include "shared/layered/layered_fetch.h"
+#include "pathtrace/surface_bsdf.glsl"
 #include "shared/rng.h"
 
 layout(location = 0) rayPayloadInEXT PathPayload payload;
@@ -56,23 +55,22 @@ void shadeSurface(FrameGlobals g, SurfaceHit h) {
     vec3 ng = h.ng;
     Frame frame = h.frame;
     TexCoords tc = h.tc;
-    LayeredUv luv;
-    luv.uv0 = tc.uv0;
-    luv.uv1 = tc.uv1;
-    luv.footprint0 = tc.footprint0;
-    luv.footprint1 = tc.footprint1;
-    LayeredPoint lp = layeredFetch(g.layered, h.material, luv);
-    AlbedoTables tables = g.layered.tables;
 
     // Interpolated and mapped normals can face away from the viewer near
     // silhouettes; the BSDF has no valid hemisphere there, so fall back to
     // the geometric normal instead of ending the path.
     if (dot(frame.n, wo) <= 1e-4) frame = frameFromNormalTangent(ng, frame.t, 1.0);
+    vec3 woLocal = toLocal(frame, wo);
+    SurfaceBsdf bsdf = surfaceBsdf(g, h.material, tc, woLocal, payload.rng);
 
     if (payload.depth == 0u) {
         payload.hitDistance = gl_HitTEXT;
-        payload.albedo = lp.diffuseColor + lp.conductorCoverage * lp.conductorF0;
-        payload.normal = toWorld(frame, lp.baseFrame.n);
+        // Neural materials have no albedo to read: theirs is estimated by the
+        // continuation sample's weight below (E[f cos / pdf] = albedo).
+        payload.albedo = bsdf.neural ? vec3(0.0)
+                                     : bsdf.lp.diffuseColor +
+                                           bsdf.lp.conductorCoverage * bsdf.lp.conductorF0;
+        payload.normal = toWorld(frame, bsdf.neural ? vec3(0.0, 0.0, 1.0) : bsdf.lp.baseFrame.n);
     }
 
     // Emission found by this ray. Camera rays see it fully; later rays weigh
@@ -92,7 +90,6 @@ void shadeSurface(FrameGlobals g, SurfaceHit h) {
         addRadiance(g, payload.throughput * emission * w);
     }
 
-    vec3 woLocal = toLocal(frame, wo);
     vec3 origin = h.origin;
 
     // Next-event estimation in one loop, so the layered eval and pdf are
@@ -128,10 +125,10 @@ void shadeSurface(FrameGlobals g, SurfaceHit h) {
         }
         if (dot(wi, ng) <= 0.0 || max(li.r, max(li.g, li.b)) <= 0.0) continue;
         vec3 wiLocal = toLocal(frame, wi);
-        vec3 fcos = layeredEval(lp, tables, woLocal, wiLocal);
+        vec3 fcos = surfaceEval(bsdf, woLocal, wiLocal);
         if (max(fcos.r, max(fcos.g, fcos.b)) <= 0.0) continue;
         float w = lightPdf > 0.0 && g.samplingMode == kSamplingMis
-                      ? powerHeuristic(lightPdf, layeredPdf(lp, tables, woLocal, wiLocal))
+                      ? powerHeuristic(lightPdf, surfacePdf(bsdf, woLocal, wiLocal))
                       : 1.0;
         float maxDist = dist < 1e30 ? dist * (1.0 - 1e-4) : 1e30;
         if (unoccluded(origin, wi, maxDist)) addRadiance(g, payload.throughput * fcos * li * w);
@@ -142,7 +139,8 @@ void shadeSurface(FrameGlobals g, SurfaceHit h) {
         return;
     }
     vec3 u = vec3(rngNext(payload.rng), rngNext(payload.rng), rngNext(payload.rng));
-    LobeSample s = layeredSample(lp, tables, woLocal, u);
+    LobeSample s = surfaceSample(bsdf, woLocal, u);
+    if (payload.depth == 0u && bsdf.neural) payload.albedo = s.pdf > 0.0 ? s.weight : vec3(0.0);
     vec3 wiWorld = toWorld(frame, s.wi);
     if (s.pdf <= 0.0 || dot(wiWorld, ng) <= 0.0) {
         payload.done = 1u;

@@ -141,6 +141,13 @@ struct FrameGlobals {
     uint64_t emissiveCdf;       // float[emissiveCount]: inclusive CDF of power, last = 1
     GpuLayeredView layered;     // the layered material of every GpuMaterial (same index)
     uint64_t fields; // GpuField[] (shared/field/triplane_eval.h), by instance custom index
+    // Neural materials (shared/neural/neural_eval.h's GpuNeuralView, split so
+    // this header needs no neural code): records and weights; 0 when none.
+    uint64_t neuralMaterials; // GpuNeuralMaterial[]
+    uint64_t neuralWeights;   // float[]
+    // int[] per GpuMaterial: the GpuNeuralMaterial that renders it this
+    // frame, -1 = its layered reference (0 address: every material reference).
+    uint64_t neuralOfMaterial;
 };
 
 struct PushConstants {

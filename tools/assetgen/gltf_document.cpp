@@ -56,6 +56,7 @@ Json materialJson(const MaterialDesc& m) {
         j["extensions"]["KHR_materials_emissive_strength"]["emissiveStrength"] =
             jsonNumber(m.emissiveStrength);
     if (!m.layeredUri.empty()) j["extensions"]["NERVA_materials_layered"]["uri"] = m.layeredUri;
+    if (!m.neuralUri.empty()) j["extensions"]["NERVA_materials_neural"]["uri"] = m.neuralUri;
     return j;
 }
 
@@ -71,17 +72,19 @@ bool anyTransform(const MaterialDesc& m) {
 std::string GltfWriter::document(bool binary, std::vector<uint8_t>& buffer) const {
     Json doc;
     doc["asset"] = {{"version", "2.0"}, {"generator", "nerva-assetgen"}};
-    bool transforms = false, strength = false, layered = false;
+    bool transforms = false, strength = false, layered = false, neural = false;
     for (const MaterialDesc& m : materials_) {
         transforms = transforms || anyTransform(m);
         strength = strength || m.emissiveStrength != 1.0f;
         layered = layered || !m.layeredUri.empty();
+        neural = neural || !m.neuralUri.empty();
     }
     Json used = Json::array();
     if (!lights_.empty()) used.push_back("KHR_lights_punctual");
     if (strength) used.push_back("KHR_materials_emissive_strength");
     if (transforms) used.push_back("KHR_texture_transform");
     if (layered) used.push_back("NERVA_materials_layered");
+    if (neural) used.push_back("NERVA_materials_neural");
     if (!used.empty()) doc["extensionsUsed"] = used;
     doc["scene"] = 0;
     doc["scenes"] = Json::array({{{"name", name_}, {"nodes", roots_}}});

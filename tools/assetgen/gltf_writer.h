@@ -63,6 +63,9 @@ struct MaterialDesc {
     // Non-empty: NERVA_materials_layered with this uri (relative to the glTF
     // file); the PBR parameters above stay as the fallback.
     std::string layeredUri;
+    // Non-empty: NERVA_materials_neural with this .nmat uri (relative to the
+    // glTF file): the material renders neural by default.
+    std::string neuralUri;
 };
 
 struct SamplerDesc {

@@ -1,7 +1,8 @@
 // The material library's shader-ball scene: one grooved shader ball per
 // library material in a row on a grey ground, lit only by the renderer's
 // environment. Each ball's material carries NERVA_materials_layered (the
-// JSON in assets/materials/) over a glTF PBR fallback.
+// JSON in assets/materials/) over a glTF PBR fallback, and
+// NERVA_materials_neural (its baked .nmat in assets/materials/neural/).
 #include "material_library.h"
 #include "scenes.h"
 
@@ -41,6 +42,7 @@ SceneStats writeShaderBallScene(const std::filesystem::path& directory) {
         m.metallic = lm.metallic;
         m.roughness = lm.roughness;
         m.layeredUri = "../../materials/" + lm.name + ".json";
+        m.neuralUri = "../../materials/neural/" + lm.name + ".nmat";
         // glTF binds materials to primitives: one mesh per material, all
         // sharing the ball's and the pedestal's accessors.
         const int mesh =

@@ -51,6 +51,11 @@ constexpr const char* kUsage =
     "                        placed at --at X,Y,Z (default 0,0,0) scaled by --scale S (default "
     "1),\n"
     "                        shaded with --field-material NAME|INDEX (default material)\n"
+    "  --materials neural|reference  render materials that have a neural version\n"
+    "                        (NERVA_materials_neural) with it (default) or with their reference\n"
+    "  --neural-precision auto|fp32|fp16  the neural decoder's arithmetic (default auto)\n"
+    "  --strict              a neural material that cannot be used is an error (exit 2)\n"
+    "                        instead of a warning and its reference\n"
     "  --device INDEX|NAME   Vulkan device (see 'nerva info')\n"
     "  --validation          enable the Vulkan validation layer\n"
     "  --quiet               no progress output\n"
@@ -190,8 +195,10 @@ int cmdRender(const Args& argv) {
                           "--field",
                           "--at",
                           "--scale",
-                          "--field-material"},
-                         {"--validation", "--quiet", "--help", "-h"});
+                          "--field-material",
+                          "--materials",
+                          "--neural-precision"},
+                         {"--validation", "--quiet", "--strict", "--help", "-h"});
     const std::string out = args.get("-o", args.get("--output"));
     if (const int rc = checkUsage(args, kUsage, out); rc >= 0) return rc;
     const std::string scenePath = args.positional()[0];
@@ -220,6 +227,16 @@ int cmdRender(const Args& argv) {
     settings.rrDepth = args.getUint("--rr-depth", 3, 0, 1024);
     settings.clampLuminance = args.getFloat("--clamp", 0.0f);
     if (settings.clampLuminance < 0.0f) throw Error("render: --clamp must not be negative");
+    const std::string materials = args.get("--materials", "neural");
+    if (materials != "neural" && materials != "reference")
+        throw Error("render: --materials must be 'neural' or 'reference'");
+    settings.neuralMaterials = materials == "neural";
+    const std::string precision = args.get("--neural-precision", "auto");
+    if (precision != "auto" && precision != "fp32" && precision != "fp16")
+        throw Error("render: --neural-precision must be 'auto', 'fp32' or 'fp16'");
+    settings.neuralPrecision = precision == "fp32"   ? pt::NeuralPrecision::Fp32
+                               : precision == "fp16" ? pt::NeuralPrecision::Fp16
+                                                     : pt::NeuralPrecision::Auto;
     const std::vector<std::string> aovs = parseAovs(args.get("--aov"));
     WriteOptions write;
     write.exposure = args.getFloat("--exposure", 0.0f);
@@ -240,7 +257,9 @@ int cmdRender(const Args& argv) {
     vk::Context ctx(vkOptions);
     ShaderCompiler compiler;
     std::vector<std::string> gpuWarnings;
-    gpu::GpuScene gpuScene(ctx, sceneModel, gpuWarnings);
+    gpu::GpuSceneOptions sceneOptions;
+    sceneOptions.strictNeural = args.has("--strict");
+    gpu::GpuScene gpuScene(ctx, sceneModel, gpuWarnings, sceneOptions);
     if (envMap) gpuScene.setEnvironment(*envMap);
     for (const std::string& w : gpuWarnings)
         std::fprintf(stderr, "warning: %s: %s\n", scenePath.c_str(), w.c_str());
@@ -283,6 +302,11 @@ int cmdRender(const Args& argv) {
     std::printf("triangles %llu, setup %.2f s, render %.2f s (first sample %.2f s), %.3f Mrays/s\n",
                 static_cast<unsigned long long>(gpuScene.triangleCount()), setup, stats.seconds,
                 stats.firstSampleSeconds, stats.mraysPerSecond);
+    if (const gpu::GpuNeuralMaterials* n = gpuScene.neural().set.get()) {
+        std::printf("neural materials %u (%s), decoder %s\n", n->materialCount(),
+                    settings.neuralMaterials ? "rendered" : "not used: --materials reference",
+                    tracer.neuralPrecision(settings.neuralPrecision).second.c_str());
+    }
     if (gpuScene.fields().count() > 0) {
         const gpu::FieldStats fs = gpuScene.fields().stats();
         std::printf("fields %zu: %llu intersection calls, %.1f sphere-tracing steps per call\n",

@@ -22,8 +22,11 @@
 // (ReLU) -> 9 (linear). Hidden widths are per material (runtime values read
 // from the record); activations live in fixed arrays of NERVA_NEURAL_MAX_WIDTH
 // floats, a compile-time #define (DESIGN.md §3: specialisation by #define;
-// the pipelines here take no VkSpecializationInfo). Widths are loop bounds,
-// not unrolled: the LLVM JIT of lavapipe gets a small shader.
+// the pipelines here take no VkSpecializationInfo). Widths are loop bounds
+// read from the record, unless the includer defines
+// NERVA_NEURAL_{DECODER,SAMPLER}_{HIDDEN,WIDTH} (GLSL only): then they are
+// compile-time constants, which the path tracer does when every material of
+// the scene shares one shape (renderer/pathtracer/path_tracer.h).
 // NERVA_NEURAL_FP16=1 (GLSL only; needs shaderFloat16, and the includer
 // enables GL_EXT_shader_explicit_arithmetic_types_float16) runs the DECODER's
 // layers in float16_t (inputs and weights converted on read, products and sums
@@ -318,8 +321,15 @@ NERVA_FN vec3 neuralEval(NeuralView v, GpuNeuralMaterial m, NeuralLatent z, vec3
     vec3 h = neuralHalfVector(wo, wi);
     neuralFrameFeatures(delta, 0u, h, wo, x, kNeuralLatentChannels);
     neuralFrameFeatures(delta, 1u, h, wi, x, kNeuralLatentChannels + 6u);
-    NeuralActivations y = neuralMlp(v, m.decoderOffset, kNeuralDecoderInputs, m.decoderHidden,
-                                    m.decoderWidth, 3u, true, x);
+#if !defined(__cplusplus) && defined(NERVA_NEURAL_DECODER_HIDDEN)
+    uint hidden = NERVA_NEURAL_DECODER_HIDDEN; // specialised: every material has this shape
+    uvec4 widths = uvec4(NERVA_NEURAL_DECODER_WIDTH);
+#else
+    uint hidden = m.decoderHidden;
+    uvec4 widths = m.decoderWidth;
+#endif
+    NeuralActivations y =
+        neuralMlp(v, m.decoderOffset, kNeuralDecoderInputs, hidden, widths, 3u, true, x);
     return exp(vec3(y.v[0], y.v[1], y.v[2]) - 3.0f);
 }
 
@@ -330,7 +340,14 @@ NERVA_FN NeuralActivations neuralSamplerRaw(NeuralView v, GpuNeuralMaterial m, N
     x.v[8] = wo.x;
     x.v[9] = wo.y;
     x.v[10] = wo.z;
-    return neuralMlp(v, m.samplerOffset, kNeuralSamplerInputs, m.samplerHidden, m.samplerWidth,
+#if !defined(__cplusplus) && defined(NERVA_NEURAL_SAMPLER_HIDDEN)
+    uint hidden = NERVA_NEURAL_SAMPLER_HIDDEN;
+    uvec4 widths = uvec4(NERVA_NEURAL_SAMPLER_WIDTH);
+#else
+    uint hidden = m.samplerHidden;
+    uvec4 widths = m.samplerWidth;
+#endif
+    return neuralMlp(v, m.samplerOffset, kNeuralSamplerInputs, hidden, widths,
                      kNeuralSamplerOutputs, false, x);
 }
 

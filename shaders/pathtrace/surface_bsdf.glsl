@@ -1,0 +1,93 @@
+// The BSDF at a path vertex: a material's layered reference, or its neural
+// version (shared/neural/neural_eval.h) when this frame renders it neural
+// (FrameGlobals::neuralOfMaterial). One set of eval / pdf / sample functions,
+// so that shadeSurface inlines each of them once (lavapipe's LLVM JIT time
+// grows with every inlined copy). The neural branch never fetches the
+// layered textures: that is the cost it replaces.
+//
+// Neural conventions (as trained, neural/material/trainer.h): directions in
+// the surface's tangent frame (x along +u of uv set 0, z the interpolated
+// normal; the learned frames play the normal maps' part), latents read at uv
+// set 0 with its ray-cone footprint; f cos is 0 unless both wo and wi are
+// above the shading horizon; importance sampling and MIS pdfs come from the
+// sampler network's analytic mixture, evaluated once per vertex for wo.
+#ifndef NERVA_PATHTRACE_SURFACE_BSDF_GLSL
+#define NERVA_PATHTRACE_SURFACE_BSDF_GLSL
+
+#include "pathtrace/material_fetch.glsl"
+#include "shared/layered/layered_bsdf.h"
+#include "shared/layered/layered_fetch.h"
+#define NERVA_NEURAL_LATENT_ARRAY uTextures
+#include "shared/neural/neural_eval.h"
+
+layout(buffer_reference, scalar) readonly buffer IntRef { int v[]; };
+
+struct SurfaceBsdf {
+    bool neural;
+    LayeredPoint lp; // the reference (not fetched when neural)
+    AlbedoTables tables;
+    GpuNeuralView view;
+    GpuNeuralMaterial nm;
+    NeuralLatent z;
+    SamplerMixture mixture; // the neural sampler's lobes for this vertex's wo
+};
+
+// The neural record that renders `material` this frame, -1: its reference.
+int neuralMaterialOf(FrameGlobals g, uint material) {
+    if (g.neuralOfMaterial == 0ul) return -1;
+    return IntRef(g.neuralOfMaterial).v[material];
+}
+
+// The BSDF of `material` at tc for the outgoing direction woLocal. The neural
+// latent level is chosen stochastically (one random number, drawn only for
+// neural materials).
+SurfaceBsdf surfaceBsdf(FrameGlobals g, uint material, TexCoords tc, vec3 woLocal,
+                        inout uint rng) {
+    SurfaceBsdf b;
+    int neural = neuralMaterialOf(g, material);
+    b.neural = neural >= 0;
+    b.tables = g.layered.tables;
+    if (b.neural) {
+        b.view = GpuNeuralView(g.neuralMaterials, g.neuralWeights);
+        b.nm = NERVA_NEURAL_MATERIAL(b.view, uint(neural));
+        uint level = neuralLatentLevel(b.nm, tc.footprint0, rngNext(rng));
+        b.z = neuralFetchLatent(b.view, b.nm, tc.uv0, level);
+        b.mixture = neuralSamplerMixture(b.view, b.nm, b.z, woLocal);
+    } else {
+        LayeredUv luv;
+        luv.uv0 = tc.uv0;
+        luv.uv1 = tc.uv1;
+        luv.footprint0 = tc.footprint0;
+        luv.footprint1 = tc.footprint1;
+        b.lp = layeredFetch(g.layered, material, luv);
+    }
+    return b;
+}
+
+// f cos for local directions (rgb, >= 0).
+vec3 surfaceEval(SurfaceBsdf b, vec3 wo, vec3 wi) {
+    if (b.neural) {
+        if (!(wo.z > 0.0 && wi.z > 0.0)) return vec3(0.0);
+        return max(neuralEval(b.view, b.nm, b.z, wo, wi), vec3(0.0));
+    }
+    return layeredEval(b.lp, b.tables, wo, wi);
+}
+
+// The solid-angle pdf with which surfaceSample draws wi.
+float surfacePdf(SurfaceBsdf b, vec3 wo, vec3 wi) {
+    if (b.neural) return samplerMixturePdf(b.mixture, wo, wi);
+    return layeredPdf(b.lp, b.tables, wo, wi);
+}
+
+// A continuation direction with weight f cos / pdf.
+LobeSample surfaceSample(SurfaceBsdf b, vec3 wo, vec3 u) {
+    if (b.neural) {
+        LobeSample s = samplerMixtureSample(b.mixture, wo, u);
+        // wo.z > 0 and wi.z > 0 hold for every sample with pdf > 0.
+        if (s.pdf > 0.0) s.weight = max(neuralEval(b.view, b.nm, b.z, wo, s.wi), vec3(0.0)) / s.pdf;
+        return s;
+    }
+    return layeredSample(b.lp, b.tables, wo, u);
+}
+
+#endif
