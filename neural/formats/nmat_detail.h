@@ -1,4 +1,4 @@
-// Internals shared by nmat.cpp (bytes, chunks, files) and nmat_header.cpp (the
+// Internals shared by nmat.cpp (the chunks, over chunked_file.h) and nmat_header.cpp (the
 // HEAD chunk's JSON, shape validation, the summary). Not a public API.
 #pragma once
 

@@ -1,60 +1,31 @@
 // The `.ntri` reader and writer (docs/ntri-format.md): header JSON,
-// validation, chunked bytes with CRC-32, atomic file writes, the summary.
+// validation, the chunks' contents, the summary. The container (chunks, CRCs,
+// atomic file writes) is shared with `.nmat` in chunked_file.h.
 #include "neural/formats/ntri.h"
 
 #include "neural/core/error.h"
-#include "neural/formats/half.h"
+#include "neural/formats/chunked_file.h"
 #include "neural/formats/nmat_detail.h"
 
 #include <algorithm>
 #include <bit>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <iterator>
 #include <sstream>
 #include <string_view>
-
-#include <unistd.h>
 
 namespace nerva::formats {
 
 namespace {
 
+using chunked::Chunk;
+using chunked::getLE;
+using chunked::putLE;
 using detail::printable;
 using nlohmann::json;
 
-constexpr char kMagic[4] = {'N', 'T', 'R', 'I'};
-constexpr size_t kFileHeader = 12;  // magic, version, chunk count
-constexpr size_t kChunkHeader = 16; // tag, flags, u64 payload size
+const chunked::Container kContainer{"NTRI", ".ntri", kNtriFormatVersion};
 constexpr int kMaxJsonDepth = 64;
-
-// Little-endian byte helpers.
-void putLE(std::string& out, uint64_t v, int bytes) {
-    for (int i = 0; i < bytes; ++i)
-        out += char((v >> (8 * i)) & 0xffu);
-}
-uint64_t readLE(const char* p, int bytes) {
-    uint64_t v = 0;
-    for (int i = bytes - 1; i >= 0; --i)
-        v = (v << 8) | uint8_t(p[i]);
-    return v;
-}
-
-// One chunk: header, payload, its CRC; `fileCrc` runs over header + payload
-// (not the CRC fields, see the format document).
-void appendChunk(std::string& out, const char (&tag)[5], const std::string& payload,
-                 uint32_t& fileCrc) {
-    const size_t start = out.size();
-    out.append(tag, 4);
-    putLE(out, 0, 4);
-    putLE(out, payload.size(), 8);
-    out += payload;
-    fileCrc = crc32(out.data() + start, out.size() - start, fileCrc);
-    putLE(out, crc32(payload.data(), payload.size()), 4);
-}
 
 // The (min, max) of channel c over one plane of r x r x C values.
 void channelRange(const float* plane, size_t texels, uint32_t C, uint32_t c, float& lo, float& hi) {
@@ -191,21 +162,6 @@ void checkValues(const std::vector<float>& v, bool fp16, const std::string& what
                                      std::to_string(v[i]) + ") does not fit in fp16");
 }
 
-void putHalves(std::string& out, const float* v, size_t n) {
-    for (size_t i = 0; i < n; ++i)
-        putLE(out, floatToHalf(v[i]), 2);
-}
-
-void getHalves(std::string_view p, std::vector<float>& out, const std::string& what,
-               const std::string& where) {
-    out.resize(p.size() / 2);
-    for (size_t i = 0; i < out.size(); ++i) {
-        out[i] = halfToFloat(uint16_t(readLE(p.data() + 2 * i, 2)));
-        if (!std::isfinite(out[i]))
-            throw errorAt(where, what + " value " + std::to_string(i) + " is not finite");
-    }
-}
-
 // Per (level, plane): texels of one plane.
 std::vector<size_t> planeTexels(const NtriAsset& a) {
     std::vector<size_t> t;
@@ -258,17 +214,13 @@ std::string encodeNtri(const NtriAsset& a, const std::string& where) {
     } catch (const json::exception& e) {
         throw errorAt(where, "header cannot be encoded (" + printable(e.what()) + ")");
     }
-    std::string out(kMagic, 4);
-    putLE(out, kNtriFormatVersion, 4);
-    putLE(out, 4, 4); // HEAD, PLNS or PLQ8, MLPW, END
-    uint32_t fileCrc = crc32(out.data(), out.size());
-    appendChunk(out, "HEAD", head, fileCrc);
     std::string planes;
+    const char* planesTag = "PLNS";
     if (a.encoding == NtriPlaneEncoding::Fp16) {
-        putHalves(planes, a.planes.data(), a.planes.size());
-        appendChunk(out, "PLNS", planes, fileCrc);
+        chunked::putHalves(planes, a.planes);
     } else {
         // Ranges of every (level, plane, channel) as f32 pairs, then the codes.
+        planesTag = "PLQ8";
         std::string codes;
         const float* p = a.planes.data();
         for (const size_t texels : planeTexels(a)) {
@@ -283,86 +235,20 @@ std::string encodeNtri(const NtriAsset& a, const std::string& where) {
                     codes += char(quantise(p[t * a.channels + c], lo[c], hi[c]));
             p += texels * a.channels;
         }
-        appendChunk(out, "PLQ8", planes + codes, fileCrc);
+        planes += codes;
     }
     std::string mlp;
-    putHalves(mlp, a.mlp.data(), a.mlp.size());
-    appendChunk(out, "MLPW", mlp, fileCrc);
-    std::string end;
-    putLE(end, fileCrc, 4);
-    appendChunk(out, "END ", end, fileCrc);
-    return out;
+    chunked::putHalves(mlp, a.mlp);
+    return chunked::encodeChunks(kContainer, {{"HEAD", head}, {planesTag, planes}, {"MLPW", mlp}});
 }
 
 NtriAsset decodeNtri(const std::string& bytes, const std::string& where) {
-    const size_t size = bytes.size();
-    if (std::memcmp(bytes.data(), kMagic, std::min<size_t>(size, 4)) != 0)
-        throw errorAt(where, "not a .ntri file (bad magic)");
-    if (size < kFileHeader)
-        throw errorAt(where, "truncated (" + std::to_string(size) +
-                                 " bytes, the file header needs " + std::to_string(kFileHeader) +
-                                 ")");
-    const uint32_t version = uint32_t(readLE(bytes.data() + 4, 4));
-    if (version == 0) throw errorAt(where, "format version 0 is not valid");
-    if (version > kNtriFormatVersion)
-        throw errorAt(where, "format version " + std::to_string(version) +
-                                 " is newer than this build reads (" +
-                                 std::to_string(kNtriFormatVersion) + ")");
-    const uint32_t count = uint32_t(readLE(bytes.data() + 8, 4));
-    struct Chunk {
-        std::string tag;
-        std::string_view payload;
-    };
-    std::vector<Chunk> chunks;
-    size_t pos = kFileHeader;
-    bool ended = false;
-    uint32_t fileCrc = crc32(bytes.data(), kFileHeader);
-    for (uint32_t i = 0; i < count && !ended; ++i) {
-        if (size - pos < kChunkHeader)
-            throw errorAt(where, "truncated (chunk " + std::to_string(i) + " of " +
-                                     std::to_string(count) + " is cut off)");
-        const std::string tag = bytes.substr(pos, 4);
-        const uint32_t flags = uint32_t(readLE(bytes.data() + pos + 4, 4));
-        const uint64_t length = readLE(bytes.data() + pos + 8, 8);
-        const size_t left = size - pos - kChunkHeader;
-        if (left < 4 || length > left - 4)
-            throw errorAt(where, "truncated (chunk " + printable(tag) + " declares " +
-                                     std::to_string(length) + " bytes, " + std::to_string(left) +
-                                     " left)");
-        const std::string_view payload(bytes.data() + pos + kChunkHeader, size_t(length));
-        const size_t next = pos + kChunkHeader + size_t(length) + 4;
-        if (crc32(payload.data(), payload.size()) != readLE(bytes.data() + next - 4, 4))
-            throw errorAt(where, "chunk " + printable(tag) + " is corrupt (checksum mismatch)");
-        if (flags != 0)
-            throw errorAt(where, "chunk " + printable(tag) + " has unknown flags " +
-                                     std::to_string(flags));
-        if (tag == "END ") {
-            if (i + 1 != count || length != 4)
-                throw errorAt(where, "END chunk is not the last or has the wrong size");
-            if (fileCrc != readLE(payload.data(), 4))
-                throw errorAt(where, "file is corrupt (checksum mismatch)");
-            ended = true;
-        }
-        chunks.push_back({tag, payload});
-        fileCrc = crc32(bytes.data() + pos, kChunkHeader + payload.size(), fileCrc);
-        pos = next;
-    }
-    if (!ended) throw errorAt(where, "the END chunk is missing");
-    if (pos != size)
-        throw errorAt(where, std::to_string(size - pos) + " stray bytes after the END chunk");
-
-    auto find = [&](const char* tag, bool required) -> const Chunk* {
-        const Chunk* found = nullptr;
-        for (const Chunk& c : chunks) {
-            if (c.tag != tag) continue;
-            if (found) throw errorAt(where, std::string("duplicate chunk ") + tag);
-            found = &c;
-        }
-        if (!found && required) throw errorAt(where, std::string("missing chunk ") + tag);
-        return found;
+    const chunked::DecodedChunks file = chunked::decodeChunks(bytes, kContainer, where);
+    auto find = [&](const char* tag, bool required) {
+        return chunked::findChunk(file.chunks, tag, required, where);
     };
     NtriAsset a = parseHeader(find("HEAD", true)->payload, where);
-    a.version = version;
+    a.version = file.version;
     validateShapes(a, where);
     const uint64_t values = ntriPlaneValueCount(a);
     const Chunk* fp16 = find("PLNS", false);
@@ -377,7 +263,7 @@ NtriAsset decodeNtri(const std::string& bytes, const std::string& where) {
             throw errorAt(where, "chunk PLNS holds " + std::to_string(fp16->payload.size()) +
                                      " bytes, the header's planes need " +
                                      std::to_string(2 * values));
-        getHalves(fp16->payload, a.planes, "plane", where);
+        chunked::getHalves(fp16->payload, a.planes, where + ": plane");
     } else {
         const uint64_t ranges = 3ull * a.levels * a.channels;
         if (u8->payload.size() != 8 * ranges + values)
@@ -390,8 +276,8 @@ NtriAsset decodeNtri(const std::string& bytes, const std::string& where) {
         float* p = a.planes.data();
         for (const size_t texels : planeTexels(a)) {
             for (uint32_t c = 0; c < a.channels; ++c) {
-                const float lo = std::bit_cast<float>(uint32_t(readLE(r, 4)));
-                const float hi = std::bit_cast<float>(uint32_t(readLE(r + 4, 4)));
+                const float lo = std::bit_cast<float>(uint32_t(getLE(r, 4)));
+                const float hi = std::bit_cast<float>(uint32_t(getLE(r + 4, 4)));
                 r += 8;
                 if (!std::isfinite(lo) || !std::isfinite(hi) || hi < lo)
                     throw errorAt(where, "chunk PLQ8 has a bad channel range");
@@ -407,35 +293,16 @@ NtriAsset decodeNtri(const std::string& bytes, const std::string& where) {
         throw errorAt(where, "chunk MLPW holds " + std::to_string(mlp->payload.size()) +
                                  " bytes, the layers need " +
                                  std::to_string(2 * nmatParamCount(a.layers)));
-    getHalves(mlp->payload, a.mlp, "MLP", where);
+    chunked::getHalves(mlp->payload, a.mlp, where + ": MLP");
     return a;
 }
 
 void writeNtri(const NtriAsset& a, const std::string& path) {
-    const std::string bytes = encodeNtri(a, path);
-    const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) throw errorAt(path, std::string("cannot write (") + std::strerror(errno) + ")");
-    int err = 0;
-    auto fail = [&err] {
-        if (!err) err = errno ? errno : EIO;
-    };
-    if (std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size()) fail();
-    if (std::fflush(f) != 0) fail();
-    if (std::fclose(f) != 0) fail();
-    if (!err && std::rename(tmp.c_str(), path.c_str()) != 0) fail();
-    if (err) {
-        std::remove(tmp.c_str());
-        throw errorAt(path, std::string("cannot write (") + std::strerror(err) + ")");
-    }
+    chunked::writeFileAtomically(path, encodeNtri(a, path));
 }
 
 NtriAsset readNtri(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw errorAt(path, std::string("cannot read (") + std::strerror(errno) + ")");
-    const std::string bytes{std::istreambuf_iterator<char>(in), {}};
-    if (in.bad()) throw errorAt(path, "cannot read (I/O error)");
-    return decodeNtri(bytes, path);
+    return decodeNtri(chunked::readWholeFile(path), path);
 }
 
 std::string ntriSummary(const NtriAsset& a) {

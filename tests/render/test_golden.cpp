@@ -1,5 +1,6 @@
 // Golden images: each entry of tests/golden/goldens.json is rendered headless
-// (fixed size, seed and spp) and compared with tests/golden/<name>.png using
+// (fixed size, seed and spp; neural materials rendered neural unless the entry
+// says "materials": "reference") and compared with tests/golden/<name>.png using
 // FLIP, PSNR and a per-pixel tolerance, with thresholds from the same file.
 // On failure, test/reference/FLIP-map PNGs go to <build>/golden-output/.
 // NERVA_UPDATE_GOLDENS=1 writes the references instead (see
@@ -33,6 +34,7 @@ struct Golden {
     std::string name, scene, camera;
     std::string env; // environment map under assets/ ("" = the procedural sky)
     uint32_t width = 128, height = 128, spp = 16, seed = 1, maxBounces = 4;
+    bool neuralMaterials = true; // "materials": "neural" (default) or "reference"
     double maxFlip = 0.05, minPsnr = 30.0;
     double pixelTolerance = 0.1, maxPixelFraction = 0.01; // share of pixels off by more
 };
@@ -58,6 +60,10 @@ std::vector<Golden> loadGoldens() {
         g.spp = e.value("spp", g.spp);
         g.seed = e.value("seed", g.seed);
         g.maxBounces = e.value("max_bounces", g.maxBounces);
+        const std::string materials = e.value("materials", "neural");
+        if (materials != "neural" && materials != "reference")
+            throw std::runtime_error("goldens.json: " + g.name + ": bad \"materials\"");
+        g.neuralMaterials = materials == "neural";
         const auto& t = e.at("thresholds");
         g.maxFlip = t.value("max_flip", g.maxFlip);
         g.minPsnr = t.value("min_psnr", g.minPsnr);
@@ -74,7 +80,9 @@ TEST_P(GoldenTest, MatchesReference) {
     const Golden& g = GetParam();
     const scene::Scene model = scene::loadGltf((kSource / "assets" / g.scene).string());
     std::vector<std::string> warnings;
-    gpu::GpuScene gpuScene(ctx(), model, warnings);
+    gpu::GpuSceneOptions options;
+    options.strictNeural = true; // a neural material that falls back is a failure here
+    gpu::GpuScene gpuScene(ctx(), model, warnings, options);
     if (!g.env.empty())
         gpuScene.setEnvironment(loadEnvironmentMap((kSource / "assets" / g.env).string()));
     static ShaderCompiler compiler;
@@ -85,6 +93,7 @@ TEST_P(GoldenTest, MatchesReference) {
     s.spp = g.spp;
     s.seed = g.seed;
     s.maxBounces = g.maxBounces;
+    s.neuralMaterials = g.neuralMaterials;
     s.camera = g.camera.empty() ? model.cameras.at(0)
                                 : model.cameras.at(scene::findCamera(model, g.camera));
     const ImageRGBA32F display = toDisplay(tracer.render(gpuScene, s).beauty);

@@ -7,6 +7,7 @@
 //        on every ball, against the same scene with a Lambert-only material,
 //        in the same run; medians over frames.
 #include "arg_parser.h"
+#include "bench_common.h"
 #include "commands.h"
 
 #include "neural/material/layered_json.h"
@@ -34,36 +35,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-double medianOf(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
-
-struct ShadeInput {
-    shared::LayeredUv tc;
-    shared::vec3 wo, wi, u;
-};
-
-std::vector<ShadeInput> shadeInputs(uint32_t n) {
-    std::vector<ShadeInput> in(n);
-    for (uint32_t i = 0; i < n; ++i) {
-        uint rng = shared::rngSeed(0xbe7c4u, 0u, i);
-        auto next = [&] { return shared::rngNext(rng); };
-        auto dir = [&] {
-            const float z = 0.05f + 0.95f * next(), phi = shared::kTwoPi * next();
-            const float s = std::sqrt(1.0f - z * z);
-            return shared::vec3(s * std::cos(phi), s * std::sin(phi), z);
-        };
-        ShadeInput& e = in[i];
-        e.tc = shared::layeredUvFinest(shared::vec2(next(), next()));
-        e.tc.footprint0 = e.tc.footprint1 = 1e-4f * (1.0f + 10.0f * next());
-        e.wo = dir();
-        e.wi = dir();
-        e.u = shared::vec3(next(), next(), next());
-    }
-    return in;
-}
-
 // Median ns per shade of material 0 of `set` over `repeats` passes.
 double cpuNsPerShade(const material::LayeredMaterialSet& set, const std::vector<ShadeInput>& in,
                      int repeats) {
@@ -87,16 +58,6 @@ double cpuNsPerShade(const material::LayeredMaterialSet& set, const std::vector<
     return medianOf(ns);
 }
 
-// A Lambert-only material file (the baseline), written to a temporary folder.
-std::string writeLambertMaterial() {
-    const fs::path dir = fs::temp_directory_path() / "nerva-bench";
-    fs::create_directories(dir);
-    const fs::path p = dir / "lambert.json";
-    std::ofstream(p) << R"({"nerva_layered_material": 1, "name": "lambert",
-  "layers": [{"type": "diffuse", "color": [0.5, 0.5, 0.5]}]})";
-    return p.string();
-}
-
 } // namespace
 
 int benchMaterials(const ArgParser& args) {
@@ -110,6 +71,7 @@ int benchMaterials(const ArgParser& args) {
     args.getSize("--size", rs.width, rs.height);
     rs.camera = model.cameras[scene::findCamera(model, args.get("--camera", "main"))];
     rs.spp = 1;
+    rs.neuralMaterials = false; // the layered references are measured here
 
     // The materials to measure: every layered material the scene names.
     std::vector<std::string> files;

@@ -21,11 +21,12 @@ namespace nerva::cli {
 
 int benchMaterials(const ArgParser& args); // bench_materials.cpp
 int benchTraining(const ArgParser& args);  // bench_training.cpp
+int benchNeural(const ArgParser& args);    // bench_neural.cpp
 
 namespace {
 
 constexpr const char* kUsage =
-    "usage: nerva bench convergence|materials|training [options]\n"
+    "usage: nerva bench convergence|materials|neural|training [options]\n"
     "  RMSE against a high-spp reference versus samples per pixel and time, with MIS\n"
     "  and with BSDF sampling only; prints a table and writes PNG plots. RMSE is\n"
     "  given on linear radiance (sensitive to rare bright paths, e.g. caustics of\n"
@@ -47,6 +48,15 @@ constexpr const char* kUsage =
     "  ms per 1-spp frame of the scene with that material on every ball (median of\n"
     "  --frames, default 8, at --size, default 256x256), each against a Lambert-only\n"
     "  material measured in the same run.\n"
+    "\n"
+    "nerva bench neural [--scene SHADERBALL.gltf] [--size WxH] [--frames N] [--shades N]\n"
+    "                   [--camera NAME] [--env FILE] [--flip-spp N] [--flip-size WxH]\n"
+    "  Each neural material (NERVA_materials_neural) against its layered reference, in\n"
+    "  one run: CPU ns per shade of the shared code (one thread, median of 5), GPU ms per\n"
+    "  1-spp frame with it on every ball and the shading part of it (frame minus a\n"
+    "  Lambert baseline), mean FLIP of converged renders on its close-up camera (--flip-spp,\n"
+    "  default 256, 0 = skip; --flip-size, default 128x128), device bytes; then the scene\n"
+    "  with all of them at once.\n"
     "\n"
     "nerva bench training [--decoder 2x32] [--batch N] [--threads N] [--seconds S]\n"
     "                     [--repeats R]\n"
@@ -163,7 +173,7 @@ int cmdBench(const Args& argv) {
     const ArgParser args("bench", argv,
                          {"--scene", "--camera", "--size", "--reference-spp", "--spp", "--repeats",
                           "--plot", "--device", "--env", "--frames", "--shades", "--decoder",
-                          "--batch", "--threads", "--seconds"},
+                          "--batch", "--threads", "--seconds", "--flip-spp", "--flip-size"},
                          {"--help", "-h"});
     if (args.has("--help") || args.has("-h")) {
         std::fputs(kUsage, stdout);
@@ -171,6 +181,7 @@ int cmdBench(const Args& argv) {
     }
     if (args.positional().size() == 1 && args.positional()[0] == "materials")
         return benchMaterials(args);
+    if (args.positional().size() == 1 && args.positional()[0] == "neural") return benchNeural(args);
     if (args.positional().size() == 1 && args.positional()[0] == "training")
         return benchTraining(args);
     if (args.positional().size() != 1 || args.positional()[0] != "convergence") {

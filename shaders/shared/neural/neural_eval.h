@@ -172,6 +172,16 @@ layout(set = NERVA_NEURAL_LATENT_SET,
 #endif
 #endif
 
+// Specialised shapes (constant widths) unroll the layers completely, so the
+// activations live in registers instead of an indexed array (the includer
+// enables GL_EXT_control_flow_attributes); generic ones keep the loops.
+#if !defined(__cplusplus) && defined(NERVA_NEURAL_DECODER_HIDDEN) &&                               \
+    defined(NERVA_NEURAL_SAMPLER_HIDDEN)
+#define NERVA_NEURAL_UNROLL [[unroll]]
+#else
+#define NERVA_NEURAL_UNROLL
+#endif
+
 NERVA_SHARED_BEGIN
 
 // The activations of one layer (the first `width` entries are used).
@@ -241,7 +251,7 @@ NERVA_FN NeuralActivations neuralDense(NeuralView v, uint offset, uint nIn, uint
 #ifndef NERVA_NEURAL_HALF_DECODER
     NERVA_NEURAL_UNUSED(fp16);
 #endif
-    for (uint o = 0u; o < nOut; ++o) {
+    NERVA_NEURAL_UNROLL for (uint o = 0u; o < nOut; ++o) {
         uint row = offset + o * nIn;
         float s = bias ? NERVA_NEURAL_WEIGHT(v, offset + nOut * nIn + o) : 0.0f;
 #ifdef NERVA_NEURAL_HALF_DECODER
@@ -252,8 +262,8 @@ NERVA_FN NeuralActivations neuralDense(NeuralView v, uint offset, uint nIn, uint
             s = float(h);
         } else
 #endif
-            for (uint i = 0u; i < nIn; ++i)
-                s += NERVA_NEURAL_WEIGHT(v, row + i) * x.v[i];
+            NERVA_NEURAL_UNROLL for (uint i = 0u; i < nIn; ++i) s +=
+                NERVA_NEURAL_WEIGHT(v, row + i) * x.v[i];
         y.v[o] = relu ? max(s, 0.0f) : s;
     }
     return y;
@@ -263,7 +273,7 @@ NERVA_FN NeuralActivations neuralDense(NeuralView v, uint offset, uint nIn, uint
 // output layer of nOut, all with bias, starting at `offset`.
 NERVA_FN NeuralActivations neuralMlp(NeuralView v, uint offset, uint nIn, uint hidden, uvec4 w,
                                      uint nOut, bool fp16, NeuralActivations x) {
-    for (uint l = 0u; l <= hidden; ++l) {
+    NERVA_NEURAL_UNROLL for (uint l = 0u; l <= hidden; ++l) {
         uint n = l < hidden ? w[l] : nOut;
         x = neuralDense(v, offset, nIn, n, true, l < hidden, fp16, x);
         offset += nIn * n + n;
