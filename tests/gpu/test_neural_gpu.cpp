@@ -6,7 +6,7 @@
 // (2x16 and 2x32, tiny bakes exported to .nmat bytes and decoded, so every
 // value is fp16 as a renderer sees it). fp32 MLP: f cos and pdfs to 1e-3
 // relative; the fp16 MLP (NERVA_NEURAL_FP16, when the device has
-// shaderFloat16) to a mean of 1e-2 (see its test). The measured errors are
+// shaderFloat16) within its measured bounds (see its test). The measured errors are
 // printed.
 #include "neural/formats/nmat.h"
 #include "neural/material/layered_json.h"
@@ -298,14 +298,16 @@ TEST_F(NeuralGpu, Fp32EvalPdfAndSampleMatchTheCpu) {
     compare("fp32", {{"NERVA_NEURAL_FP16", "0"}}, {1e-3f, 1e-3f, 1e-4f, 1e-3f, 1e-3f, 1e-3f, 100});
 }
 
-// fp16 decoder (NERVA_NEURAL_FP16: inputs, weights, products and sums in
-// float16_t; the sampler network stays fp32, so its bounds are fp32's). f cos
-// moves by 11-bit roundings of activations and sums of ~32 terms before the
-// exp: a mean relative error of 1e-2 at most, a few 1e-2 in the tail
-// (measured on lavapipe: max 4.2e-2, 99.9th percentile 2.3e-2).
+// fp16 decoder (NERVA_NEURAL_FP16: inputs, weights and products in
+// float16_t, sums in fp32 as fp16 matrix units do; the sampler network stays
+// fp32, so its bounds are fp32's). f cos moves by the 11-bit roundings of
+// activations and products before the exp. Measured on lavapipe: max 1.68e-2,
+// 99.9th percentile 9.5e-3, mean 5.7e-4 (with fp16 sums as well: max 4.2e-2,
+// 99.9th 2.3e-2, mean 1.3e-3). Bounds: the measured values plus ~30%.
 TEST_F(NeuralGpu, Fp16EvalPdfAndSampleMatchTheCpu) {
     if (!deviceHasFloat16(ctx())) GTEST_SKIP() << "the device has no shaderFloat16";
-    compare("fp16", {{"NERVA_NEURAL_FP16", "1"}}, {6e-2f, 3e-2f, 1e-2f, 1e-3f, 1e-3f, 1e-3f, 100});
+    compare("fp16", {{"NERVA_NEURAL_FP16", "1"}},
+            {2.2e-2f, 1.25e-2f, 1e-3f, 1e-3f, 1e-3f, 1e-3f, 100});
 }
 
 } // namespace

@@ -24,9 +24,19 @@ fs::path tempDir(const std::string& name) {
     return d;
 }
 
-TEST(Shaders, EveryPathTracerStageCompiles) {
+// The generic permutation, and the one specialised on a neural network shape
+// with the fp16 decoder (the closest hits are where the variants differ).
+class ShadersPermutation : public ::testing::TestWithParam<bool> {};
+
+TEST_P(ShadersPermutation, EveryPathTracerStageCompiles) {
     ShaderCompiler compiler(NERVA_SHADER_DIR, ""); // no cache: really compile
-    const pt::RtPipelineDesc d = pt::PathTracer::pipelineDesc(VK_NULL_HANDLE);
+    pt::PipelineVariant variant;
+    if (GetParam()) {
+        variant.neural = gpu::NeuralShape{2, 32, 3, 32};
+        variant.neuralMaxWidth = 32;
+        variant.neuralFp16 = true;
+    }
+    const pt::RtPipelineDesc d = pt::PathTracer::pipelineDesc(VK_NULL_HANDLE, variant);
     std::vector<std::string> files = {d.rayGen};
     files.insert(files.end(), d.miss.begin(), d.miss.end());
     for (const auto& h : d.hitGroups) {
@@ -42,6 +52,12 @@ TEST(Shaders, EveryPathTracerStageCompiles) {
     }
     EXPECT_EQ(compiler.stats().compiled, files.size());
 }
+
+INSTANTIATE_TEST_SUITE_P(Shaders, ShadersPermutation, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& i) {
+                             return i.param ? std::string("NeuralFp16Specialised")
+                                            : std::string("Generic");
+                         });
 
 TEST(Shaders, EveryShaderFileIsPartOfAPipeline) {
     // A stage file nobody builds would escape the permutation test above.

@@ -29,10 +29,11 @@
 // the scene shares one shape (renderer/pathtracer/path_tracer.h).
 // NERVA_NEURAL_FP16=1 (GLSL only; needs shaderFloat16, and the includer
 // enables GL_EXT_shader_explicit_arithmetic_types_float16) runs the DECODER's
-// layers in float16_t (inputs and weights converted on read, products and sums
-// in fp16): against fp32, f cos moves by 1.3e-3 relative on average, 2.3e-2
-// at the 99.9th percentile, 4.2e-2 at most (tests/gpu/test_neural_gpu.cpp on
-// lavapipe). The frames layer and the sampler network stay fp32: the
+// layers in float16_t (inputs and weights converted on read, products in
+// fp16, sums in fp32 like fp16 matrix units): against fp32, f cos moves by
+// 5.7e-4 relative on average, 9.5e-3 at the 99.9th percentile, 1.7e-2 at most
+// (tests/gpu/test_neural_gpu.cpp on lavapipe; fp16 sums too gave 1.3e-3,
+// 2.3e-2 and 4.2e-2). The frames layer and the sampler network stay fp32: the
 // sampler's outputs are exponentiated into lobe widths, and in fp16 its pdf
 // moved by up to 76%.
 //
@@ -244,7 +245,7 @@ NERVA_FN NeuralLatent neuralFetchLatent(NeuralView v, GpuNeuralMaterial m, vec2 
 
 // y = W x (+ b) for W at `offset` (nOut x nIn, row-major, bias after it);
 // ReLU when `relu`. `fp16` (only in a NERVA_NEURAL_FP16 build): inputs,
-// weights, products and sums in float16_t.
+// weights and products in float16_t, sums in fp32.
 NERVA_FN NeuralActivations neuralDense(NeuralView v, uint offset, uint nIn, uint nOut, bool bias,
                                        bool relu, bool fp16, NeuralActivations x) {
     NeuralActivations y;
@@ -256,10 +257,9 @@ NERVA_FN NeuralActivations neuralDense(NeuralView v, uint offset, uint nIn, uint
         float s = bias ? NERVA_NEURAL_WEIGHT(v, offset + nOut * nIn + o) : 0.0f;
 #ifdef NERVA_NEURAL_HALF_DECODER
         if (fp16) {
-            float16_t h = float16_t(s);
-            for (uint i = 0u; i < nIn; ++i)
-                h += float16_t(NERVA_NEURAL_WEIGHT(v, row + i)) * float16_t(x.v[i]);
-            s = float(h);
+            // fp16 products, fp32 sums (what fp16 matrix units do).
+            NERVA_NEURAL_UNROLL for (uint i = 0u; i < nIn; ++i) s +=
+                float(float16_t(NERVA_NEURAL_WEIGHT(v, row + i)) * float16_t(x.v[i]));
         } else
 #endif
             NERVA_NEURAL_UNROLL for (uint i = 0u; i < nIn; ++i) s +=
