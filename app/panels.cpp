@@ -117,6 +117,36 @@ PanelActions Panels::draw(float windowHeight, ViewSettings& s, const SceneInfo& 
         s.envIntensity = std::max(s.envIntensity, 0.0f);
     }
 
+    if (!scene.materials.empty() &&
+        ImGui::CollapsingHeader("Materials", ImGuiTreeNodeFlags_DefaultOpen)) {
+        // Reference vs neural, for all materials and per material.
+        if (ImGui::Checkbox("neural materials", &s.neuralMaterials)) ++s.materialsVersion;
+        if (!scene.neuralDecoder.empty()) {
+            ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+            ImGui::TextWrapped("decoder %s", scene.neuralDecoder.c_str());
+            ImGui::PopStyleColor();
+        }
+        s.referenceMaterial.resize(scene.materials.size(), 0);
+        for (size_t i = 0; i < scene.materials.size(); ++i) {
+            ImGui::PushID(int(i));
+            const std::string& nmat = scene.materialNeuralFile[i];
+            if (nmat.empty()) {
+                ImGui::TextDisabled("%s (reference only)", scene.materials[i].c_str());
+            } else {
+                bool neural = s.referenceMaterial[i] == 0;
+                ImGui::BeginDisabled(!s.neuralMaterials);
+                if (ImGui::Checkbox(scene.materials[i].c_str(), &neural)) {
+                    s.referenceMaterial[i] = neural ? 0 : 1;
+                    ++s.materialsVersion;
+                }
+                ImGui::EndDisabled();
+                if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+                    ImGui::SetTooltip("%s", nmat.c_str());
+            }
+            ImGui::PopID();
+        }
+    }
+
     if (ImGui::CollapsingHeader("Statistics", ImGuiTreeNodeFlags_DefaultOpen)) {
         ImGui::Text("frame       %.1f ms", stats.frameMs);
         ImGui::Text("trace       %.1f ms", stats.traceMs);

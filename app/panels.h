@@ -26,6 +26,13 @@ struct ViewSettings {
     int samplingMode = 0; // shared::kSamplingMis, kSamplingLight, kSamplingBsdf
     float scale = 1.0f;
     bool vsync = true;
+    // Neural materials: all on/off, and per material (index = scene
+    // material) whether it renders its reference although it has a neural
+    // version (pt::RenderSettings::neuralMaterials / referenceMaterials).
+    bool neuralMaterials = true;
+    std::vector<uint8_t> referenceMaterial;
+    // Bumped by the panel on any material switch: restarts the accumulation.
+    uint64_t materialsVersion = 0;
 };
 
 struct SceneInfo {
@@ -41,6 +48,11 @@ struct SceneInfo {
     std::string viewpointsError;         // a malformed viewpoints file
     std::string environment = "procedural sky";
     std::string environmentError; // a map that failed to load (the previous one stays)
+    // Per scene material: its name, and whether a neural version is loaded
+    // (its .nmat file), "" = reference only.
+    std::vector<std::string> materials;
+    std::vector<std::string> materialNeuralFile;
+    std::string neuralDecoder; // the decoder's precision choice, in words
 };
 
 struct FrameStats {

@@ -35,7 +35,8 @@ std::string quote(const std::string& s) {
 std::string renderCommandLine(const std::string& scenePath, const ViewSettings& settings,
                               const scene::Camera& camera, const std::string& gltfCamera,
                               uint32_t width, uint32_t height, uint32_t seed,
-                              const std::string& environment) {
+                              const std::string& environment,
+                              const std::vector<std::string>& materials) {
     static const char* kSampling[] = {"mis", "light", "bsdf"};
     std::string cmd = "nerva render " + quote(scenePath) + " -o view.png --size " +
                       std::to_string(width) + "x" + std::to_string(height) + " --spp " +
@@ -56,6 +57,14 @@ std::string renderCommandLine(const std::string& scenePath, const ViewSettings& 
         cmd += " --env-rotation " + num(settings.envRotationDegrees);
     if (settings.envIntensity != 1.0f) cmd += " --env-intensity " + num(settings.envIntensity);
     if (settings.exposure != 0.0f) cmd += " --exposure " + num(settings.exposure);
+    if (!settings.neuralMaterials) {
+        cmd += " --materials reference";
+    } else {
+        std::string names;
+        for (size_t m = 0; m < settings.referenceMaterial.size() && m < materials.size(); ++m)
+            if (settings.referenceMaterial[m]) names += (names.empty() ? "" : ",") + materials[m];
+        if (!names.empty()) cmd += " --reference-materials " + quote(names);
+    }
     return cmd;
 }
 

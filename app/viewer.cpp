@@ -182,6 +182,16 @@ void Viewer::loadScene(const std::string& path, const std::string& cameraName) {
     info_.warnings = scene_.warnings;
     info_.warnings.insert(info_.warnings.end(), gpuWarnings.begin(), gpuWarnings.end());
     info_.triangles = gpuScene_->triangleCount();
+    settings_.referenceMaterial.assign(scene_.materials.size(), 0);
+    for (size_t m = 0; m < scene_.materials.size(); ++m) {
+        info_.materials.push_back(scene_.materials[m].name.empty() ? "material " + std::to_string(m)
+                                                                   : scene_.materials[m].name);
+        const gpu::SceneNeuralMaterials& n = gpuScene_->neural();
+        const int32_t record = m < n.ofMaterial.size() ? n.ofMaterial[m] : -1;
+        info_.materialNeuralFile.push_back(record >= 0 ? n.files[size_t(record)] : "");
+    }
+    if (gpuScene_->neural().set && tracer_)
+        info_.neuralDecoder = tracer_->neuralPrecision(pt::NeuralPrecision::Auto).second;
     for (size_t i = 0; i < scene_.cameras.size(); ++i)
         info_.cameras.push_back(scene_.cameras[i].name.empty() ? "camera " + std::to_string(i)
                                                                : scene_.cameras[i].name);
@@ -272,7 +282,8 @@ void Viewer::traceAndDisplay(uint32_t width, uint32_t height) {
                        settings_.envRotationDegrees,
                        settings_.envIntensity,
                        controller_.version(),
-                       sceneGeneration_};
+                       sceneGeneration_,
+                       settings_.materialsVersion};
     if (!accumulating_ || key != key_) {
         pt::RenderSettings rs;
         rs.width = width;
@@ -283,6 +294,9 @@ void Viewer::traceAndDisplay(uint32_t width, uint32_t height) {
         rs.envIntensity = settings_.envIntensity;
         rs.envRotation = glm::radians(settings_.envRotationDegrees);
         rs.samplingMode = uint32_t(settings_.samplingMode);
+        rs.neuralMaterials = settings_.neuralMaterials;
+        for (size_t m = 0; m < settings_.referenceMaterial.size(); ++m)
+            if (settings_.referenceMaterial[m]) rs.referenceMaterials.push_back(uint32_t(m));
         tracer_->begin(*gpuScene_, rs);
         key_ = key;
         accumulating_ = true;
@@ -409,7 +423,7 @@ int Viewer::run() {
                 info_.path, settings_, controller_.camera(),
                 info_.camera >= 0 ? info_.cameras[size_t(info_.camera)] : std::string(),
                 stats_.renderWidth, stats_.renderHeight, args_.seed,
-                environment_ ? environmentName_ : std::string());
+                environment_ ? environmentName_ : std::string(), info_.materials);
             std::printf("render command: %s\n", cmd.c_str());
             std::fflush(stdout);
             panels_->setMessage(cmd);

@@ -34,7 +34,8 @@ class Viewer {
 
   private:
     // What, when it changes, restarts the accumulation.
-    using AccumKey = std::tuple<uint32_t, uint32_t, int, int, float, float, uint64_t, uint64_t>;
+    using AccumKey =
+        std::tuple<uint32_t, uint32_t, int, int, float, float, uint64_t, uint64_t, uint64_t>;
 
     void loadScene(const std::string& path, const std::string& cameraName);
     void selectCamera(int index);

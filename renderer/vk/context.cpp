@@ -34,6 +34,16 @@ bool layerAvailable(const char* name) {
     });
 }
 
+bool deviceExtensionAvailable(VkPhysicalDevice pd, const char* name) {
+    uint32_t count = 0;
+    vkEnumerateDeviceExtensionProperties(pd, nullptr, &count, nullptr);
+    std::vector<VkExtensionProperties> exts(count);
+    vkEnumerateDeviceExtensionProperties(pd, nullptr, &count, exts.data());
+    return std::any_of(exts.begin(), exts.end(), [&](const VkExtensionProperties& e) {
+        return std::strcmp(e.extensionName, name) == 0;
+    });
+}
+
 } // namespace
 
 std::string cacheDirectory() {
@@ -211,10 +221,28 @@ void Context::createDevice(const ContextOptions& options) {
     enabled.v12.shaderFloat16 = available.v12.shaderFloat16;
     shaderFloat16_ = available.v12.shaderFloat16 == VK_TRUE;
     enabled.v11.storageBuffer16BitAccess = available.v11.storageBuffer16BitAccess;
+    storage16_ = available.v11.storageBuffer16BitAccess == VK_TRUE;
+    // Cooperative matrices (the neural decoder's optional matrix-unit path,
+    // renderer/gpu/neural_batch_decoder.h) when the driver offers them. The
+    // feature struct is queried on its own: chained into `available` it
+    // would be an unknown struct to drivers without the extension.
+    VkPhysicalDeviceCooperativeMatrixFeaturesNV coopFeatures{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV};
+    if (deviceExtensionAvailable(physical_, VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME)) {
+        VkPhysicalDeviceFeatures2 f{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, &coopFeatures};
+        vkGetPhysicalDeviceFeatures2(physical_, &f);
+        cooperativeMatrix_ = coopFeatures.cooperativeMatrix == VK_TRUE;
+    }
 
     std::vector<const char*> extensions(std::begin(kRequiredDeviceExtensions),
                                         std::end(kRequiredDeviceExtensions));
     if (options.swapchain) extensions.push_back(VK_KHR_SWAPCHAIN_EXTENSION_NAME);
+    if (cooperativeMatrix_) {
+        extensions.push_back(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
+        coopFeatures = {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV};
+        coopFeatures.cooperativeMatrix = VK_TRUE;
+        enabled.rt.pNext = &coopFeatures; // the end of the FeatureChain
+    }
 
     const float priority = 1.0f;
     VkDeviceQueueCreateInfo queueInfo{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
@@ -235,12 +263,31 @@ void Context::createDevice(const ContextOptions& options) {
     rtProps_ = {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_RAY_TRACING_PIPELINE_PROPERTIES_KHR};
     VkPhysicalDeviceProperties2 props2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2, &rtProps_};
     vkGetPhysicalDeviceProperties2(physical_, &props2);
+    queryCoopMatrixShapes();
 
     VkCommandPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
     poolInfo.flags =
         VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT | VK_COMMAND_POOL_CREATE_TRANSIENT_BIT;
     poolInfo.queueFamilyIndex = queueFamily_;
     VK_CHECK(vkCreateCommandPool(device_, &poolInfo, nullptr, &commandPool_));
+}
+
+void Context::queryCoopMatrixShapes() {
+    // Only with the extension enabled: the loader's trampoline for this
+    // instance-level query calls into a driver that may not implement it.
+    if (!cooperativeMatrix_) return;
+    auto query = reinterpret_cast<PFN_vkGetPhysicalDeviceCooperativeMatrixPropertiesNV>(
+        vkGetInstanceProcAddr(instance_, "vkGetPhysicalDeviceCooperativeMatrixPropertiesNV"));
+    uint32_t count = 0;
+    // A failing query leaves the list empty: the path is optional.
+    if (!query || query(physical_, &count, nullptr) != VK_SUCCESS) return;
+    std::vector<VkCooperativeMatrixPropertiesNV> props(
+        count, {VK_STRUCTURE_TYPE_COOPERATIVE_MATRIX_PROPERTIES_NV});
+    if (query(physical_, &count, props.data()) < VK_SUCCESS) return;
+    props.resize(count);
+    for (const VkCooperativeMatrixPropertiesNV& p : props)
+        coopShapes_.push_back(
+            {p.MSize, p.NSize, p.KSize, p.AType, p.BType, p.CType, p.DType, p.scope});
 }
 
 void Context::createPipelineCache() {

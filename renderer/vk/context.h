@@ -36,6 +36,16 @@ struct DeviceReport {
     std::vector<std::string> missing; // empty = suitable
 };
 
+// One cooperative-matrix shape the device offers (VK_NV_cooperative_matrix):
+// D (m x n) = A (m x k) * B (k x n) + C (m x n), with the component type of
+// each matrix and the scope whose invocations hold the matrix together.
+struct CoopMatrixShape {
+    uint32_t m = 0, n = 0, k = 0;
+    VkComponentTypeNV a = VK_COMPONENT_TYPE_FLOAT16_NV, b = VK_COMPONENT_TYPE_FLOAT16_NV;
+    VkComponentTypeNV c = VK_COMPONENT_TYPE_FLOAT32_NV, d = VK_COMPONENT_TYPE_FLOAT32_NV;
+    VkScopeNV scope = VK_SCOPE_SUBGROUP_NV;
+};
+
 // Lists every physical device with what each is missing (for `nerva info`).
 std::vector<DeviceReport> listDevices();
 
@@ -60,6 +70,14 @@ class Context {
     // shaderFloat16 is enabled (the device's compiler accepts float16_t
     // arithmetic; whether it is native fp16 math is the device type's story).
     bool shaderFloat16() const { return shaderFloat16_; }
+    // storageBuffer16BitAccess is enabled (float16_t arrays in buffers).
+    bool storageBuffer16BitAccess() const { return storage16_; }
+    // VK_NV_cooperative_matrix and its cooperativeMatrix feature are enabled
+    // (optional: only where the driver offers both; never a reason to fail).
+    bool cooperativeMatrix() const { return cooperativeMatrix_; }
+    // The shapes vkGetPhysicalDeviceCooperativeMatrixPropertiesNV lists
+    // (empty without cooperativeMatrix()).
+    const std::vector<CoopMatrixShape>& coopMatrixShapes() const { return coopShapes_; }
 
     // Validation-layer messages of severity error seen so far. Tests fail
     // when this is not zero.
@@ -81,10 +99,14 @@ class Context {
     void pickDevice(const ContextOptions& options);
     void createDevice(const ContextOptions& options);
     void createPipelineCache();
+    void queryCoopMatrixShapes();
     void destroy();
 
     bool validation_ = false;
     bool shaderFloat16_ = false;
+    bool storage16_ = false;
+    bool cooperativeMatrix_ = false;
+    std::vector<CoopMatrixShape> coopShapes_;
     VkInstance instance_ = VK_NULL_HANDLE;
     VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
     VkPhysicalDevice physical_ = VK_NULL_HANDLE;

@@ -1,10 +1,14 @@
 // The GPU build of the neural sampler mixture (shaders/shared/neural/
 // sampler_mixture.h, through shaders/tests/neural_sampler.comp) agrees with
 // its C++ build on 10^4 random inputs: pdf, log pdf, and the sample (wi,
-// pdf) drawn from the same random numbers.
+// pdf) drawn from the same random numbers. And a chi-squared test of the
+// samples the GPU draws for trained library materials against their pdf.
+#include "neural/formats/nmat.h"
+#include "neural/material/neural_eval_cpu.h"
 #include "renderer/vk/compute.h"
 #include "renderer/vk/memory.h"
 #include "shaders/tests/neural_sampler_io.h"
+#include "tests/support/direction_chi2.h"
 #include "tests/support/vk_test_env.h"
 
 #include <cmath>
@@ -127,6 +131,86 @@ TEST_F(GpuNeuralSampler, PdfLogPdfAndSamplesAgreeWithCpp) {
     EXPECT_LE(sampleBad, 2) << examples;
     EXPECT_LE(validity, 2) << examples;
     EXPECT_GT(valid, int(kQueries) / 2);
+}
+
+// The mixtures a trained sampler network predicts (the library's .nmat
+// files, at a few points, levels and view directions): 4e5 directions drawn
+// on the GPU per setting, binned on the hemisphere, against the mixture's pdf
+// integrated over the bins (samples below the horizon are rejected by the
+// sampler: their expected share is the pdf's mass below it). Significance
+// 0.01 over all settings (Sidak).
+TEST_F(GpuNeuralSampler, TrainedSamplersDrawTheirOwnPdfOnTheGpu) {
+    struct Setting {
+        const char* material;
+        shared::vec2 uv;
+        uint32_t level;
+        float cosO, phiO;
+    };
+    const Setting settings[] = {{"car_paint", {0.31f, 0.62f}, 0, 0.9f, 0.4f},
+                                {"brushed_metal", {0.55f, 0.12f}, 1, 0.5f, 2.0f},
+                                {"coated_leather", {0.71f, 0.44f}, 2, 0.25f, 4.1f},
+                                {"velvet", {0.12f, 0.83f}, 0, 0.7f, 1.0f}};
+    constexpr uint32_t kSamples = 400000;
+    const double alpha = test::sidakAlpha(0.01, int(std::size(settings)));
+    ShaderCompiler compiler;
+    const vk::ComputePipeline pipeline(ctx(), compiler, "tests/neural_sampler.comp",
+                                       sizeof(SamplerKernelPush));
+    for (const Setting& st : settings) {
+        SCOPED_TRACE(st.material);
+        const formats::NmatAsset asset =
+            formats::readNmat(std::string(NERVA_SOURCE_DIR_FOR_TESTS) +
+                              "/assets/materials/neural/" + st.material + ".nmat");
+        const material::NeuralMaterialPack pack(std::span<const formats::NmatAsset>(&asset, 1));
+        const vec3 wo = direction(st.cosO, st.phiO);
+        const auto raw = pack.samplerRaw(0, st.uv, st.level, wo);
+        const vec3 r012(raw[0], raw[1], raw[2]), r345(raw[3], raw[4], raw[5]),
+            r678(raw[6], raw[7], raw[8]);
+        std::vector<SamplerQuery> queries(kSamples);
+        std::mt19937 gen(77);
+        std::uniform_real_distribution<float> u(0.0f, 1.0f);
+        for (SamplerQuery& q : queries) {
+            q.r012 = r012;
+            q.r345 = r345;
+            q.r678 = r678;
+            q.wo = wo;
+            q.wi = wo;
+            q.u = vec3(u(gen), u(gen), u(gen));
+        }
+        const vk::Buffer in =
+            vk::createBufferWithData(ctx(), queries.data(), sizeof(SamplerQuery) * queries.size(),
+                                     VK_BUFFER_USAGE_STORAGE_BUFFER_BIT);
+        const vk::Buffer out =
+            vk::createBuffer(ctx(), sizeof(SamplerResult) * queries.size(),
+                             VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, vk::MemoryUse::Readback);
+        SamplerKernelPush push{};
+        push.queries = in.address;
+        push.results = out.address;
+        push.count = kSamples;
+        ctx().submitAndWait([&](VkCommandBuffer cmd) {
+            pipeline.dispatch(cmd, vk::groupCount(kSamples, shared::kSamplerKernelLocalSize), 1, 1,
+                              push);
+            vk::computeToHostBarrier(cmd);
+        });
+        const auto* gpu = static_cast<const SamplerResult*>(out.mapped);
+        const test::DirectionBinning binning{20, 40};
+        test::DirectionHistogram histogram(binning);
+        for (uint32_t k = 0; k < kSamples; ++k) {
+            if (gpu[k].samplePdf > 0.0f)
+                histogram.add(gpu[k].sampleWi.x, gpu[k].sampleWi.y, gpu[k].sampleWi.z);
+            else
+                histogram.addInvalid();
+        }
+        const shared::SamplerMixture m = shared::samplerMixtureFromRaw(r012, r345, r678);
+        const test::DirectionPdf pdf = [&](double x, double y, double z) {
+            return double(shared::samplerMixturePdf(m, wo, vec3(float(x), float(y), float(z))));
+        };
+        const test::Chi2Result r = test::directionChi2Test(
+            histogram, test::binProbabilities(binning, pdf, double(kSamples)));
+        std::printf("[neural sampler chi2 gpu] %-14s level %u cos(wo) %.2f: GGX weight %.2f, "
+                    "chi2 %8.2f dof %4d p %.4f\n",
+                    st.material, st.level, st.cosO, m.w, r.statistic, r.dof, r.pValue);
+        EXPECT_FALSE(r.rejected(alpha)) << r.report;
+    }
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 // Every shipped shader permutation compiles, and the compiler reports errors
 // with file and line.
 #include "neural/core/error.h"
+#include "renderer/gpu/neural_batch_decoder.h"
 #include "renderer/pathtracer/path_tracer.h"
 #include "renderer/shader/shader_compiler.h"
 #include "tests/support/vk_test_env.h"
@@ -66,6 +67,8 @@ TEST(Shaders, EveryShaderFileIsPartOfAPipeline) {
     used.insert(d.miss.begin(), d.miss.end());
     for (const auto& h : d.hitGroups)
         used.insert({h.closestHit, h.anyHit, h.intersection});
+    for (const std::string& k : gpu::NeuralBatchDecoder::shaderFiles())
+        used.insert(k); // compute kernels the renderer builds
     const std::set<std::string> stages = {".rgen", ".rchit", ".rahit", ".rmiss", ".rint", ".comp"};
     for (const auto& e : fs::recursive_directory_iterator(NERVA_SHADER_DIR)) {
         if (!stages.count(e.path().extension().string())) continue;

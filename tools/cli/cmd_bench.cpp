@@ -22,11 +22,12 @@ namespace nerva::cli {
 int benchMaterials(const ArgParser& args); // bench_materials.cpp
 int benchTraining(const ArgParser& args);  // bench_training.cpp
 int benchNeural(const ArgParser& args);    // bench_neural.cpp
+int benchDecoder(const ArgParser& args);   // bench_decoder.cpp
 
 namespace {
 
 constexpr const char* kUsage =
-    "usage: nerva bench convergence|materials|neural|training [options]\n"
+    "usage: nerva bench convergence|decoder|materials|neural|training [options]\n"
     "  RMSE against a high-spp reference versus samples per pixel and time, with MIS\n"
     "  and with BSDF sampling only; prints a table and writes PNG plots. RMSE is\n"
     "  given on linear radiance (sensitive to rare bright paths, e.g. caustics of\n"
@@ -62,7 +63,14 @@ constexpr const char* kUsage =
     "                     [--repeats R]\n"
     "  Training throughput (forward + L1-log loss + backward + Adam, samples/s) of our\n"
     "  trainer against PyTorch on the CPU (python3-torch) on the same decoder, batch and\n"
-    "  thread count (default 4096, 2), alternating in one run; medians and the ratio.\n";
+    "  thread count (default 4096, 2), alternating in one run; medians and the ratio.\n"
+    "\n"
+    "nerva bench decoder [--count N] [--repeats R] [--device INDEX|NAME]\n"
+    "  Neural decoder evaluations per second on each library material (batch of --count\n"
+    "  queries of one material, default 262144; GPU timestamps, median of --repeats,\n"
+    "  default 5): scalar fp32 kernel against the cooperative-matrix kernel (fp16 x fp16\n"
+    "  -> fp32) where the device has one, the ratio, and why the matrix path is or is\n"
+    "  not available.\n";
 
 std::vector<uint32_t> parseList(const std::string& s) {
     std::vector<uint32_t> out;
@@ -173,7 +181,8 @@ int cmdBench(const Args& argv) {
     const ArgParser args("bench", argv,
                          {"--scene", "--camera", "--size", "--reference-spp", "--spp", "--repeats",
                           "--plot", "--device", "--env", "--frames", "--shades", "--decoder",
-                          "--batch", "--threads", "--seconds", "--flip-spp", "--flip-size"},
+                          "--batch", "--threads", "--seconds", "--flip-spp", "--flip-size",
+                          "--count"},
                          {"--help", "-h"});
     if (args.has("--help") || args.has("-h")) {
         std::fputs(kUsage, stdout);
@@ -182,6 +191,8 @@ int cmdBench(const Args& argv) {
     if (args.positional().size() == 1 && args.positional()[0] == "materials")
         return benchMaterials(args);
     if (args.positional().size() == 1 && args.positional()[0] == "neural") return benchNeural(args);
+    if (args.positional().size() == 1 && args.positional()[0] == "decoder")
+        return benchDecoder(args);
     if (args.positional().size() == 1 && args.positional()[0] == "training")
         return benchTraining(args);
     if (args.positional().size() != 1 || args.positional()[0] != "convergence") {

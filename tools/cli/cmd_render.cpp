@@ -53,6 +53,7 @@ constexpr const char* kUsage =
     "                        shaded with --field-material NAME|INDEX (default material)\n"
     "  --materials neural|reference  render materials that have a neural version\n"
     "                        (NERVA_materials_neural) with it (default) or with their reference\n"
+    "  --reference-materials A,B  these materials (names or indices) render their reference\n"
     "  --neural-precision auto|fp32|fp16  the neural decoder's arithmetic (default auto)\n"
     "  --strict              a neural material that cannot be used is an error (exit 2)\n"
     "                        instead of a warning and its reference\n"
@@ -135,6 +136,30 @@ void writeOutputs(const std::string& out, const pt::RenderOutput& r,
     writeImage(out, r.beauty, write);
 }
 
+// Comma-separated material names or indices -> material indices.
+std::vector<uint32_t> materialList(const scene::Scene& s, const std::string& list) {
+    std::vector<uint32_t> out;
+    size_t start = 0;
+    while (start < list.size()) {
+        const size_t end = std::min(list.find(',', start), list.size());
+        const std::string item = list.substr(start, end - start);
+        start = end + 1;
+        if (item.empty()) continue;
+        const auto named = std::find_if(s.materials.begin(), s.materials.end(),
+                                        [&](const scene::Material& m) { return m.name == item; });
+        if (named != s.materials.end()) {
+            out.push_back(uint32_t(named - s.materials.begin()));
+        } else if (item.find_first_not_of("0123456789") == std::string::npos && item.size() < 9 &&
+                   std::stoul(item) < s.materials.size()) {
+            out.push_back(uint32_t(std::stoul(item)));
+        } else {
+            throw Error("render: --reference-materials: '" + item +
+                        "' is not a material of the scene");
+        }
+    }
+    return out;
+}
+
 // --field FILE --at X,Y,Z --scale S --field-material M: one more field in
 // the scene; the bounds grow by its box (for the default camera). A bad
 // file fails here, before any Vulkan work, with the reader's one-line error.
@@ -197,6 +222,7 @@ int cmdRender(const Args& argv) {
                           "--scale",
                           "--field-material",
                           "--materials",
+                          "--reference-materials",
                           "--neural-precision"},
                          {"--validation", "--quiet", "--strict", "--help", "-h"});
     const std::string out = args.get("-o", args.get("--output"));
@@ -247,6 +273,7 @@ int cmdRender(const Args& argv) {
     const auto t0 = Clock::now();
     scene::Scene sceneModel = scene::loadGltf(scenePath);
     addFieldOption(sceneModel, args);
+    settings.referenceMaterials = materialList(sceneModel, args.get("--reference-materials"));
     settings.camera = chooseCamera(sceneModel, args, settings.width, settings.height);
     for (const std::string& w : sceneModel.warnings)
         std::fprintf(stderr, "warning: %s: %s\n", scenePath.c_str(), w.c_str());
