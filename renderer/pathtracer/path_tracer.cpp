@@ -67,6 +67,7 @@ RtPipelineDesc PathTracer::pipelineDesc(VkDescriptorSetLayout layout,
     if (variant.neuralMaxWidth > 0)
         d.defines.push_back({"NERVA_NEURAL_MAX_WIDTH", std::to_string(variant.neuralMaxWidth)});
     if (variant.neuralFp16) d.defines.push_back({"NERVA_NEURAL_FP16", "1"});
+    if (variant.neuralWaterfall) d.defines.push_back({"NERVA_NEURAL_WATERFALL", "1"});
     d.maxRecursionDepth = 2; // raygen -> closest hit -> shadow ray
     d.pushConstantSize = sizeof(shared::PushConstants);
     d.setLayout = layout;
@@ -76,6 +77,12 @@ RtPipelineDesc PathTracer::pipelineDesc(VkDescriptorSetLayout layout,
 PathTracer::PathTracer(const vk::Context& ctx, ShaderCompiler& compiler)
     : ctx_(ctx), compiler_(compiler) {
     const VkDevice dev = ctx.device();
+    VkPhysicalDeviceSubgroupProperties subgroup{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+    VkPhysicalDeviceProperties2 props{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2, &subgroup};
+    vkGetPhysicalDeviceProperties2(ctx.physicalDevice(), &props);
+    subgroupBallotInHits_ = (subgroup.supportedStages & VK_SHADER_STAGE_CLOSEST_HIT_BIT_KHR) != 0 &&
+                            (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_BALLOT_BIT) != 0;
     maxTextures_ =
         std::min<uint32_t>(4096, ctx.properties().limits.maxPerStageDescriptorSampledImages);
     const VkShaderStageFlags rtStages =
@@ -263,6 +270,7 @@ PipelineVariant PathTracer::variantFor(const gpu::GpuScene& scene, const RenderS
         v.neural = n->sharedShape();
         v.neuralMaxWidth = n->maxWidth();
         v.neuralFp16 = neuralPrecision(s.neuralPrecision).first;
+        v.neuralWaterfall = subgroupBallotInHits_;
     }
     return v;
 }

@@ -27,6 +27,9 @@ struct PipelineVariant {
     std::optional<gpu::NeuralShape> neural;
     uint32_t neuralMaxWidth = 0; // 0: the shaders' default (NERVA_NEURAL_MAX_WIDTH)
     bool neuralFp16 = false;
+    // Networks run in a subgroup waterfall (uniform weight loads); needs
+    // subgroup ballots in closest-hit shaders (surface_bsdf.glsl).
+    bool neuralWaterfall = false;
     bool operator==(const PipelineVariant&) const = default;
 };
 
@@ -128,7 +131,8 @@ class PathTracer {
     vk::Buffer globals_, counters_;
     vk::Buffer neuralTable_; // int per GpuMaterial: FrameGlobals::neuralOfMaterial
     uint32_t maxTextures_ = 0;
-    uint32_t width_ = 0, height_ = 0; // of the current accumulation (begin())
+    bool subgroupBallotInHits_ = false; // subgroup ballots in closest-hit shaders
+    uint32_t width_ = 0, height_ = 0;   // of the current accumulation (begin())
     uint32_t samplesDone_ = 0;
 };
 

@@ -9,6 +9,9 @@
 #extension GL_EXT_shader_explicit_arithmetic_types_int64 : require
 #extension GL_EXT_nonuniform_qualifier : require
 #extension GL_EXT_control_flow_attributes : require
+#if defined(NERVA_NEURAL_WATERFALL) && NERVA_NEURAL_WATERFALL
+#extension GL_KHR_shader_subgroup_ballot : require
+#endif
 #if defined(NERVA_NEURAL_FP16) && NERVA_NEURAL_FP16
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 #endif

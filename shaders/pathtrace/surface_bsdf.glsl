@@ -20,6 +20,10 @@
 #define NERVA_NEURAL_LATENT_ARRAY uTextures
 #include "shared/neural/neural_eval.h"
 
+#ifndef NERVA_NEURAL_WATERFALL
+#define NERVA_NEURAL_WATERFALL 0
+#endif
+
 layout(buffer_reference, scalar) readonly buffer IntRef { int v[]; };
 
 struct SurfaceBsdf {
@@ -27,6 +31,7 @@ struct SurfaceBsdf {
     LayeredPoint lp; // the reference (not fetched when neural)
     AlbedoTables tables;
     GpuNeuralView view;
+    uint record; // the GpuNeuralMaterial's index
     GpuNeuralMaterial nm;
     NeuralLatent z;
     SamplerMixture mixture; // the neural sampler's lobes for this vertex's wo
@@ -36,6 +41,45 @@ struct SurfaceBsdf {
 int neuralMaterialOf(FrameGlobals g, uint material) {
     if (g.neuralOfMaterial == 0ul) return -1;
     return IntRef(g.neuralOfMaterial).v[material];
+}
+
+// The networks. With NERVA_NEURAL_WATERFALL (set by the path tracer where the
+// device has subgroup ballots in closest-hit shaders; lavapipe has not) they
+// run once per distinct material among the active invocations of the
+// subgroup: inside the loop the material record, and so every weight
+// address, is subgroup-uniform, so each weight is one scalar load for the
+// subgroup instead of one load per invocation. Coherent hits (one material)
+// take one trip. Without it, each invocation reads its own record.
+SamplerMixture coherentSamplerMixture(SurfaceBsdf b, vec3 wo) {
+#if NERVA_NEURAL_WATERFALL
+    SamplerMixture m;
+    [[dont_unroll]] for (;;) {
+        uint lead = subgroupBroadcastFirst(b.record);
+        if (lead == b.record) {
+            m = neuralSamplerMixture(b.view, NERVA_NEURAL_MATERIAL(b.view, lead), b.z, wo);
+            break;
+        }
+    }
+    return m;
+#else
+    return neuralSamplerMixture(b.view, b.nm, b.z, wo);
+#endif
+}
+
+vec3 coherentNeuralEval(SurfaceBsdf b, vec3 wo, vec3 wi) {
+#if NERVA_NEURAL_WATERFALL
+    vec3 f;
+    [[dont_unroll]] for (;;) {
+        uint lead = subgroupBroadcastFirst(b.record);
+        if (lead == b.record) {
+            f = neuralEval(b.view, NERVA_NEURAL_MATERIAL(b.view, lead), b.z, wo, wi);
+            break;
+        }
+    }
+#else
+    vec3 f = neuralEval(b.view, b.nm, b.z, wo, wi);
+#endif
+    return max(f, vec3(0.0));
 }
 
 // The BSDF of `material` at tc for the outgoing direction woLocal. The neural
@@ -49,10 +93,11 @@ SurfaceBsdf surfaceBsdf(FrameGlobals g, uint material, TexCoords tc, vec3 woLoca
     b.tables = g.layered.tables;
     if (b.neural) {
         b.view = GpuNeuralView(g.neuralMaterials, g.neuralWeights);
-        b.nm = NERVA_NEURAL_MATERIAL(b.view, uint(neural));
+        b.record = uint(neural);
+        b.nm = NERVA_NEURAL_MATERIAL(b.view, b.record);
         uint level = neuralLatentLevel(b.nm, tc.footprint0, rngNext(rng));
         b.z = neuralFetchLatent(b.view, b.nm, tc.uv0, level);
-        b.mixture = neuralSamplerMixture(b.view, b.nm, b.z, woLocal);
+        b.mixture = coherentSamplerMixture(b, woLocal);
     } else {
         LayeredUv luv;
         luv.uv0 = tc.uv0;
@@ -68,7 +113,7 @@ SurfaceBsdf surfaceBsdf(FrameGlobals g, uint material, TexCoords tc, vec3 woLoca
 vec3 surfaceEval(SurfaceBsdf b, vec3 wo, vec3 wi) {
     if (b.neural) {
         if (!(wo.z > 0.0 && wi.z > 0.0)) return vec3(0.0);
-        return max(neuralEval(b.view, b.nm, b.z, wo, wi), vec3(0.0));
+        return coherentNeuralEval(b, wo, wi);
     }
     return layeredEval(b.lp, b.tables, wo, wi);
 }
@@ -84,7 +129,7 @@ LobeSample surfaceSample(SurfaceBsdf b, vec3 wo, vec3 u) {
     if (b.neural) {
         LobeSample s = samplerMixtureSample(b.mixture, wo, u);
         // wo.z > 0 and wi.z > 0 hold for every sample with pdf > 0.
-        if (s.pdf > 0.0) s.weight = max(neuralEval(b.view, b.nm, b.z, wo, s.wi), vec3(0.0)) / s.pdf;
+        if (s.pdf > 0.0) s.weight = coherentNeuralEval(b, wo, s.wi) / s.pdf;
         return s;
     }
     return layeredSample(b.lp, b.tables, wo, u);

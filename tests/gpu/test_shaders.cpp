@@ -26,7 +26,8 @@ fs::path tempDir(const std::string& name) {
 }
 
 // The generic permutation, and the one specialised on a neural network shape
-// with the fp16 decoder (the closest hits are where the variants differ).
+// with the fp16 decoder and the subgroup waterfall (the closest hits are
+// where the variants differ).
 class ShadersPermutation : public ::testing::TestWithParam<bool> {};
 
 TEST_P(ShadersPermutation, EveryPathTracerStageCompiles) {
@@ -36,6 +37,7 @@ TEST_P(ShadersPermutation, EveryPathTracerStageCompiles) {
         variant.neural = gpu::NeuralShape{2, 32, 3, 32};
         variant.neuralMaxWidth = 32;
         variant.neuralFp16 = true;
+        variant.neuralWaterfall = true;
     }
     const pt::RtPipelineDesc d = pt::PathTracer::pipelineDesc(VK_NULL_HANDLE, variant);
     std::vector<std::string> files = {d.rayGen};
@@ -56,7 +58,7 @@ TEST_P(ShadersPermutation, EveryPathTracerStageCompiles) {
 
 INSTANTIATE_TEST_SUITE_P(Shaders, ShadersPermutation, ::testing::Bool(),
                          [](const ::testing::TestParamInfo<bool>& i) {
-                             return i.param ? std::string("NeuralFp16Specialised")
+                             return i.param ? std::string("NeuralFp16WaterfallSpecialised")
                                             : std::string("Generic");
                          });
 
