@@ -126,6 +126,10 @@ PanelActions Panels::draw(float windowHeight, ViewSettings& s, const SceneInfo& 
             ImGui::TextWrapped("decoder %s", scene.neuralDecoder.c_str());
             ImGui::PopStyleColor();
         }
+        const char* views[] = {"radiance", "latent channels", "latent level"};
+        if (ImGui::Combo("show", &s.debugView, views, 3)) ++s.materialsVersion;
+        if (s.debugView == 1 && ImGui::SliderInt("channels from", &s.debugChannel, 0, 5))
+            ++s.materialsVersion;
         s.referenceMaterial.resize(scene.materials.size(), 0);
         for (size_t i = 0; i < scene.materials.size(); ++i) {
             ImGui::PushID(int(i));

@@ -31,6 +31,8 @@ struct ViewSettings {
     // version (pt::RenderSettings::neuralMaterials / referenceMaterials).
     bool neuralMaterials = true;
     std::vector<uint8_t> referenceMaterial;
+    int debugView = 0;    // shared::kDebugView*: radiance, latents, latent level
+    int debugChannel = 0; // first latent channel shown (0..5)
     // Bumped by the panel on any material switch: restarts the accumulation.
     uint64_t materialsVersion = 0;
 };

@@ -57,6 +57,9 @@ std::string renderCommandLine(const std::string& scenePath, const ViewSettings& 
         cmd += " --env-rotation " + num(settings.envRotationDegrees);
     if (settings.envIntensity != 1.0f) cmd += " --env-intensity " + num(settings.envIntensity);
     if (settings.exposure != 0.0f) cmd += " --exposure " + num(settings.exposure);
+    if (settings.debugView == 1)
+        cmd += " --debug-view latents:" + std::to_string(settings.debugChannel);
+    if (settings.debugView == 2) cmd += " --debug-view level";
     if (!settings.neuralMaterials) {
         cmd += " --materials reference";
     } else {

@@ -295,6 +295,8 @@ void Viewer::traceAndDisplay(uint32_t width, uint32_t height) {
         rs.envRotation = glm::radians(settings_.envRotationDegrees);
         rs.samplingMode = uint32_t(settings_.samplingMode);
         rs.neuralMaterials = settings_.neuralMaterials;
+        rs.debugView = uint32_t(settings_.debugView);
+        rs.debugChannel = uint32_t(settings_.debugChannel);
         for (size_t m = 0; m < settings_.referenceMaterial.size(); ++m)
             if (settings_.referenceMaterial[m]) rs.referenceMaterials.push_back(uint32_t(m));
         tracer_->begin(*gpuScene_, rs);

@@ -17,7 +17,7 @@ static_assert(sizeof(shared::GpuTextureSlot) == 32);
 static_assert(sizeof(shared::GpuMaterial) == 64 + 5 * 32);
 static_assert(sizeof(shared::GpuGeometry) == 56);
 static_assert(sizeof(shared::GpuLight) == 64);
-static_assert(sizeof(shared::FrameGlobals) == 288);
+static_assert(sizeof(shared::FrameGlobals) == 296);
 static_assert(sizeof(shared::GpuEmissiveTriangle) == 80);
 static_assert(sizeof(shared::PushConstants) == 16);
 

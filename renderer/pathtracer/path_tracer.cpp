@@ -2,6 +2,7 @@
 
 #include "neural/core/error.h"
 #include "renderer/vk/check.h"
+#include "shaders/shared/neural/neural_eval.h"
 
 #include <algorithm>
 #include <chrono>
@@ -239,6 +240,8 @@ void PathTracer::begin(const gpu::GpuScene& scene, const RenderSettings& s) {
     g.envIntensity = s.envIntensity;
     g.samplingMode = s.samplingMode;
     g.rrDepth = s.rrDepth;
+    g.debugView = s.debugView;
+    g.debugChannel = std::min(s.debugChannel, shared::kNeuralLatentChannels - 3u);
     g.clampLuminance = s.clampLuminance;
     // Angle subtended by one pixel (ray cones, perspective cameras).
     g.pixelSpreadAngle = s.camera.perspective

@@ -52,6 +52,9 @@ struct RenderSettings {
     // neuralMaterials is on: the viewer's per-material switch.
     std::vector<uint32_t> referenceMaterials;
     NeuralPrecision neuralPrecision = NeuralPrecision::Auto;
+    // Inspection of neural materials instead of radiance (shared::kDebugView*).
+    uint32_t debugView = 0;
+    uint32_t debugChannel = 0; // first of the three latent channels shown
 };
 
 // What a render produces: the mean radiance and the auxiliary outputs, all

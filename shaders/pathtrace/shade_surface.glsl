@@ -63,6 +63,13 @@ void shadeSurface(FrameGlobals g, SurfaceHit h) {
     vec3 woLocal = toLocal(frame, wo);
     SurfaceBsdf bsdf = surfaceBsdf(g, h.material, tc, woLocal, payload.rng);
 
+    if (g.debugView != kDebugViewNone && payload.depth == 0u) {
+        payload.hitDistance = gl_HitTEXT;
+        payload.radiance = surfaceDebugColour(g, bsdf);
+        payload.done = 1u;
+        return;
+    }
+
     if (payload.depth == 0u) {
         payload.hitDistance = gl_HitTEXT;
         // Neural materials have no albedo to read: theirs is estimated by the

@@ -33,6 +33,7 @@ struct SurfaceBsdf {
     GpuNeuralView view;
     uint record; // the GpuNeuralMaterial's index
     GpuNeuralMaterial nm;
+    uint level; // the latent level chosen for this point
     NeuralLatent z;
     SamplerMixture mixture; // the neural sampler's lobes for this vertex's wo
 };
@@ -95,8 +96,8 @@ SurfaceBsdf surfaceBsdf(FrameGlobals g, uint material, TexCoords tc, vec3 woLoca
         b.view = GpuNeuralView(g.neuralMaterials, g.neuralWeights);
         b.record = uint(neural);
         b.nm = NERVA_NEURAL_MATERIAL(b.view, b.record);
-        uint level = neuralLatentLevel(b.nm, tc.footprint0, rngNext(rng));
-        b.z = neuralFetchLatent(b.view, b.nm, tc.uv0, level);
+        b.level = neuralLatentLevel(b.nm, tc.footprint0, rngNext(rng));
+        b.z = neuralFetchLatent(b.view, b.nm, tc.uv0, b.level);
         b.mixture = coherentSamplerMixture(b, woLocal);
     } else {
         LayeredUv luv;
@@ -107,6 +108,20 @@ SurfaceBsdf surfaceBsdf(FrameGlobals g, uint material, TexCoords tc, vec3 woLoca
         b.lp = layeredFetch(g.layered, material, luv);
     }
     return b;
+}
+
+// What the inspection views (kDebugViewLatents, kDebugViewLatentLevel) show
+// for this point.
+vec3 surfaceDebugColour(FrameGlobals g, SurfaceBsdf b) {
+    if (!b.neural) return vec3(0.18);
+    if (g.debugView == kDebugViewLatentLevel) {
+        const vec3 palette[8] = vec3[8](vec3(1, 0, 0), vec3(1, 0.5, 0), vec3(1, 1, 0), vec3(0, 1, 0),
+                                        vec3(0, 1, 1), vec3(0, 0.3, 1), vec3(0.6, 0, 1), vec3(1));
+        return palette[min(b.level, 7u)];
+    }
+    float c[8] = float[8](b.z.a.x, b.z.a.y, b.z.a.z, b.z.a.w, b.z.b.x, b.z.b.y, b.z.b.z, b.z.b.w);
+    uint k = min(g.debugChannel, 5u);
+    return clamp(vec3(c[k], c[k + 1u], c[k + 2u]) * 0.25 + 0.5, 0.0, 1.0);
 }
 
 // f cos for local directions (rgb, >= 0).

@@ -112,6 +112,16 @@ NERVA_CONST uint kSamplingMis = 0;
 NERVA_CONST uint kSamplingLight = 1;
 NERVA_CONST uint kSamplingBsdf = 2;
 
+// What camera rays show (FrameGlobals::debugView): the rendered radiance, or
+// an inspection of the neural materials at the first hit: three latent
+// channels (debugChannel .. + 2, mapped from [-2, 2] to [0, 1]), or the latent
+// level the stochastic choice picked (a colour per level: 0 red, 1 orange,
+// 2 yellow, 3 green, 4 cyan, 5 blue, 6 violet, 7+ white). Surfaces with a
+// reference material show grey.
+NERVA_CONST uint kDebugViewNone = 0;
+NERVA_CONST uint kDebugViewLatents = 1;
+NERVA_CONST uint kDebugViewLatentLevel = 2;
+
 // Everything the ray-tracing stages need for a frame.
 struct FrameGlobals {
     vec3 camOrigin;
@@ -148,6 +158,8 @@ struct FrameGlobals {
     // int[] per GpuMaterial: the GpuNeuralMaterial that renders it this
     // frame, -1 = its layered reference (0 address: every material reference).
     uint64_t neuralOfMaterial;
+    uint debugView;    // kDebugView*
+    uint debugChannel; // first latent channel shown by kDebugViewLatents (0..5)
 };
 
 struct PushConstants {

@@ -155,6 +155,37 @@ TEST_F(NeuralRender, ReferenceSwitchesGiveTheReferenceRender) {
     EXPECT_GT(maxAbsDiff(reference, neural), 0.05);
 }
 
+// The inspection views: every hit pixel of the neural sphere shows a colour
+// of the level palette (the ball covers many levels' footprints only at
+// grazing angles, so mostly one or two), the reference sphere grey.
+TEST_F(NeuralRender, DebugViewsShowLevelsAndLatents) {
+    pt::PathTracer tracer(ctx(), compiler());
+    std::vector<std::string> w;
+    const scene::Scene model = sphereScene(kLibraryVelvet);
+    gpu::GpuScene g(ctx(), model, w, {true});
+    pt::RenderSettings s = smallSettings(model);
+    s.spp = 1;
+    s.debugView = shared::kDebugViewLatentLevel;
+    const ImageRGBA32F level = tracer.render(g, s).beauty;
+    const float* centre = level.at(16, 16);
+    const bool inPalette = (centre[0] == 1.0f || centre[0] == 0.0f || centre[0] == 0.6f) &&
+                           (centre[2] == 0.0f || centre[2] == 1.0f);
+    EXPECT_TRUE(inPalette) << centre[0] << " " << centre[1] << " " << centre[2];
+    s.debugView = shared::kDebugViewLatents;
+    s.debugChannel = 2;
+    const ImageRGBA32F latents = tracer.render(g, s).beauty;
+    const float* latent = latents.at(16, 16);
+    for (int c = 0; c < 3; ++c) {
+        EXPECT_GE(latent[c], 0.0f);
+        EXPECT_LE(latent[c], 1.0f);
+    }
+    s.neuralMaterials = false;
+    const ImageRGBA32F reference = tracer.render(g, s).beauty;
+    const float* grey = reference.at(16, 16);
+    EXPECT_FLOAT_EQ(grey[0], 0.18f);
+    EXPECT_FLOAT_EQ(grey[1], 0.18f);
+}
+
 TEST_F(NeuralRender, CorruptNmatFallsBackWithAWarningOrFailsWhenStrict) {
     std::string bytes;
     {

@@ -55,6 +55,8 @@ constexpr const char* kUsage =
     "                        (NERVA_materials_neural) with it (default) or with their reference\n"
     "  --reference-materials A,B  these materials (names or indices) render their reference\n"
     "  --neural-precision auto|fp32|fp16  the neural decoder's arithmetic (default auto)\n"
+    "  --debug-view latents[:K]|level  show, instead of radiance, neural materials' latent\n"
+    "                        channels K..K+2 (default 0) or the latent level chosen per pixel\n"
     "  --strict              a neural material that cannot be used is an error (exit 2)\n"
     "                        instead of a warning and its reference\n"
     "  --device INDEX|NAME   Vulkan device (see 'nerva info')\n"
@@ -223,6 +225,7 @@ int cmdRender(const Args& argv) {
                           "--field-material",
                           "--materials",
                           "--reference-materials",
+                          "--debug-view",
                           "--neural-precision"},
                          {"--validation", "--quiet", "--strict", "--help", "-h"});
     const std::string out = args.get("-o", args.get("--output"));
@@ -263,6 +266,18 @@ int cmdRender(const Args& argv) {
     settings.neuralPrecision = precision == "fp32"   ? pt::NeuralPrecision::Fp32
                                : precision == "fp16" ? pt::NeuralPrecision::Fp16
                                                      : pt::NeuralPrecision::Auto;
+    if (args.has("--debug-view")) {
+        const std::string v = args.get("--debug-view");
+        if (v == "level") {
+            settings.debugView = shared::kDebugViewLatentLevel;
+        } else if (v == "latents" ||
+                   (v.rfind("latents:", 0) == 0 && v.size() == 9 && v[8] >= '0' && v[8] <= '5')) {
+            settings.debugView = shared::kDebugViewLatents;
+            settings.debugChannel = v.size() == 9 ? uint32_t(v[8] - '0') : 0u;
+        } else {
+            throw Error("render: --debug-view must be 'level', 'latents' or 'latents:K' (K 0-5)");
+        }
+    }
     const std::vector<std::string> aovs = parseAovs(args.get("--aov"));
     WriteOptions write;
     write.exposure = args.getFloat("--exposure", 0.0f);
