@@ -62,29 +62,37 @@ std::vector<SamplerQuery> randomQueries() {
     return queries;
 }
 
-class GpuNeuralSampler : public test::VulkanTest {};
+class GpuNeuralSampler : public test::VulkanTest {
+  protected:
+    // shaders/tests/neural_sampler.comp on every query.
+    std::vector<SamplerResult> runKernel(const std::vector<SamplerQuery>& queries) {
+        static ShaderCompiler compiler;
+        const vk::ComputePipeline pipeline(ctx(), compiler, "tests/neural_sampler.comp",
+                                           sizeof(SamplerKernelPush));
+        const vk::Buffer in =
+            vk::createBufferWithData(ctx(), queries.data(), sizeof(SamplerQuery) * queries.size(),
+                                     VK_BUFFER_USAGE_STORAGE_BUFFER_BIT);
+        const vk::Buffer out =
+            vk::createBuffer(ctx(), sizeof(SamplerResult) * queries.size(),
+                             VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, vk::MemoryUse::Readback);
+        SamplerKernelPush push{};
+        push.queries = in.address;
+        push.results = out.address;
+        push.count = uint32_t(queries.size());
+        ctx().submitAndWait([&](VkCommandBuffer cmd) {
+            pipeline.dispatch(cmd, vk::groupCount(push.count, shared::kSamplerKernelLocalSize), 1,
+                              1, push);
+            vk::computeToHostBarrier(cmd);
+        });
+        const auto* r = static_cast<const SamplerResult*>(out.mapped);
+        return {r, r + queries.size()};
+    }
+};
 
 TEST_F(GpuNeuralSampler, PdfLogPdfAndSamplesAgreeWithCpp) {
     const std::vector<SamplerQuery> queries = randomQueries();
-    ShaderCompiler compiler;
-    const vk::ComputePipeline pipeline(ctx(), compiler, "tests/neural_sampler.comp",
-                                       sizeof(SamplerKernelPush));
-    const vk::Buffer in =
-        vk::createBufferWithData(ctx(), queries.data(), sizeof(SamplerQuery) * queries.size(),
-                                 VK_BUFFER_USAGE_STORAGE_BUFFER_BIT);
-    const vk::Buffer out =
-        vk::createBuffer(ctx(), sizeof(SamplerResult) * queries.size(),
-                         VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, vk::MemoryUse::Readback);
-    SamplerKernelPush push{};
-    push.queries = in.address;
-    push.results = out.address;
-    push.count = kQueries;
-    ctx().submitAndWait([&](VkCommandBuffer cmd) {
-        pipeline.dispatch(cmd, vk::groupCount(kQueries, shared::kSamplerKernelLocalSize), 1, 1,
-                          push);
-        vk::computeToHostBarrier(cmd);
-    });
-    const auto* gpu = static_cast<const SamplerResult*>(out.mapped);
+    const std::vector<SamplerResult> results = runKernel(queries);
+    const SamplerResult* gpu = results.data();
 
     int pdfBad = 0, logBad = 0, sampleBad = 0, validity = 0, valid = 0;
     double worstPdf = 0.0, worstLog = 0.0, worstWi = 0.0;
@@ -152,9 +160,6 @@ TEST_F(GpuNeuralSampler, TrainedSamplersDrawTheirOwnPdfOnTheGpu) {
                                 {"velvet", {0.12f, 0.83f}, 0, 0.7f, 1.0f}};
     constexpr uint32_t kSamples = 400000;
     const double alpha = test::sidakAlpha(0.01, int(std::size(settings)));
-    ShaderCompiler compiler;
-    const vk::ComputePipeline pipeline(ctx(), compiler, "tests/neural_sampler.comp",
-                                       sizeof(SamplerKernelPush));
     for (const Setting& st : settings) {
         SCOPED_TRACE(st.material);
         const formats::NmatAsset asset =
@@ -176,22 +181,7 @@ TEST_F(GpuNeuralSampler, TrainedSamplersDrawTheirOwnPdfOnTheGpu) {
             q.wi = wo;
             q.u = vec3(u(gen), u(gen), u(gen));
         }
-        const vk::Buffer in =
-            vk::createBufferWithData(ctx(), queries.data(), sizeof(SamplerQuery) * queries.size(),
-                                     VK_BUFFER_USAGE_STORAGE_BUFFER_BIT);
-        const vk::Buffer out =
-            vk::createBuffer(ctx(), sizeof(SamplerResult) * queries.size(),
-                             VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, vk::MemoryUse::Readback);
-        SamplerKernelPush push{};
-        push.queries = in.address;
-        push.results = out.address;
-        push.count = kSamples;
-        ctx().submitAndWait([&](VkCommandBuffer cmd) {
-            pipeline.dispatch(cmd, vk::groupCount(kSamples, shared::kSamplerKernelLocalSize), 1, 1,
-                              push);
-            vk::computeToHostBarrier(cmd);
-        });
-        const auto* gpu = static_cast<const SamplerResult*>(out.mapped);
+        const std::vector<SamplerResult> gpu = runKernel(queries);
         const test::DirectionBinning binning{20, 40};
         test::DirectionHistogram histogram(binning);
         for (uint32_t k = 0; k < kSamples; ++k) {

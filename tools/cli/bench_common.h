@@ -3,6 +3,12 @@
 // both measure on, and the Lambert-only baseline material.
 #pragma once
 
+#include "arg_parser.h"
+
+#include "renderer/gpu/gpu_scene.h"
+#include "renderer/pathtracer/path_tracer.h"
+#include "renderer/scene/environment_map.h"
+#include "renderer/vk/context.h"
 #include "shaders/shared/layered/layered_fetch.h"
 #include "shaders/shared/rng.h"
 
@@ -56,6 +62,46 @@ inline std::string writeLambertMaterial() {
     std::ofstream(p) << R"({"nerva_layered_material": 1, "name": "lambert",
   "layers": [{"type": "diffuse", "color": [0.5, 0.5, 0.5]}]})";
     return p.string();
+}
+
+// What the GPU benches render with: the device of --device, a path tracer,
+// and the environment of --env (default the sunset map of the assets).
+struct BenchGpu {
+    explicit BenchGpu(const ArgParser& args)
+        : ctx(options(args)), tracer(ctx, compiler),
+          env(loadEnvironmentMap(
+              args.get("--env", std::string(NERVA_ASSET_DIR) + "/env/sunset.hdr"))) {}
+    static vk::ContextOptions options(const ArgParser& args) {
+        vk::ContextOptions o;
+        o.device = args.get("--device");
+        return o;
+    }
+    vk::Context ctx;
+    ShaderCompiler compiler;
+    pt::PathTracer tracer;
+    EnvironmentMap env;
+};
+
+// Median ms per 1-spp frame of `model` under `settings` over `frames`
+// frames, after one frame that compiles the pipeline (first time) and warms up.
+inline double medianFrameMs(const vk::Context& ctx, pt::PathTracer& tracer,
+                            const scene::Scene& model, const EnvironmentMap& env,
+                            const pt::RenderSettings& settings, uint32_t frames,
+                            const gpu::GpuSceneOptions& options = {}) {
+    std::vector<std::string> warnings;
+    gpu::GpuScene scene(ctx, model, warnings, options);
+    scene.setEnvironment(env);
+    tracer.begin(scene, settings);
+    tracer.addSamples(1);
+    std::vector<double> ms;
+    for (uint32_t f = 0; f < frames; ++f) {
+        const auto t0 = std::chrono::steady_clock::now();
+        tracer.addSamples(1);
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
+    }
+    return medianOf(ms);
 }
 
 } // namespace nerva::cli

@@ -82,13 +82,10 @@ int benchMaterials(const ArgParser& args) {
     if (files.empty()) throw Error(scenePath + ": no material with NERVA_materials_layered");
     const std::string lambert = writeLambertMaterial();
 
-    vk::ContextOptions vkOptions;
-    vkOptions.device = args.get("--device");
-    vk::Context ctx(vkOptions);
-    ShaderCompiler compiler;
-    pt::PathTracer tracer(ctx, compiler);
-    const std::string env = args.get("--env", std::string(NERVA_ASSET_DIR) + "/env/sunset.hdr");
-    const EnvironmentMap envMap = loadEnvironmentMap(env);
+    BenchGpu bench(args);
+    const vk::Context& ctx = bench.ctx;
+    pt::PathTracer& tracer = bench.tracer;
+    const EnvironmentMap& envMap = bench.env;
 
     const std::vector<ShadeInput> inputs = shadeInputs(shades);
     // Frame time with every ball wearing `file`.
@@ -96,18 +93,7 @@ int benchMaterials(const ArgParser& args) {
         scene::Scene m = model;
         for (scene::Material& mat : m.materials)
             if (!mat.layeredUri.empty()) mat.layeredUri = file;
-        std::vector<std::string> warnings;
-        gpu::GpuScene gpuScene(ctx, m, warnings);
-        gpuScene.setEnvironment(envMap);
-        tracer.begin(gpuScene, rs);
-        tracer.addSamples(1); // compiles and warms up
-        std::vector<double> ms;
-        for (uint32_t f = 0; f < frames; ++f) {
-            const auto t0 = Clock::now();
-            tracer.addSamples(1);
-            ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-        }
-        return medianOf(ms);
+        return medianFrameMs(ctx, tracer, m, envMap, rs, frames);
     };
     auto cpuNs = [&](const std::string& file) {
         material::LayeredMaterialSet set;

@@ -128,32 +128,18 @@ int benchNeural(const ArgParser& args) {
         throw Error(scenePath + ": no material with NERVA_materials_neural and _layered");
     const std::string lambert = writeLambertMaterial();
 
-    vk::ContextOptions vkOptions;
-    vkOptions.device = args.get("--device");
-    vk::Context ctx(vkOptions);
-    ShaderCompiler compiler;
-    pt::PathTracer tracer(ctx, compiler);
-    const std::string env = args.get("--env", std::string(NERVA_ASSET_DIR) + "/env/sunset.hdr");
-    const EnvironmentMap envMap = loadEnvironmentMap(env);
+    BenchGpu bench(args);
+    const vk::Context& ctx = bench.ctx;
+    pt::PathTracer& tracer = bench.tracer;
+    const EnvironmentMap& envMap = bench.env;
     rs.neuralPrecision = pt::NeuralPrecision::Auto;
 
     // Median frame time of `m` (every ball's layered and neural files
     // replaced when given), neural or reference.
     auto frameMs = [&](const scene::Scene& m, bool neural) {
-        std::vector<std::string> warnings;
-        gpu::GpuScene g(ctx, m, warnings, {true});
-        g.setEnvironment(envMap);
         pt::RenderSettings s = rs;
         s.neuralMaterials = neural;
-        tracer.begin(g, s);
-        tracer.addSamples(1); // compiles (first time) and warms up
-        std::vector<double> ms;
-        for (uint32_t f = 0; f < frames; ++f) {
-            const auto t0 = Clock::now();
-            tracer.addSamples(1);
-            ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-        }
-        return medianOf(ms);
+        return medianFrameMs(ctx, tracer, m, envMap, s, frames, {true});
     };
     auto wearing = [&](const std::string& layered, const std::string& neural) {
         scene::Scene m = model;
