@@ -146,9 +146,9 @@ TEST(Viewer, ScreenshotShowsPanelsAndMatchesHeadlessRender) {
 TEST(Viewer, UiScaleWidensTheSidebar) {
     if (!haveXvfb()) GTEST_SKIP() << "xvfb-run is not installed";
     const fs::path shot = scratch() / "view-ui2.png";
-    const RunResult v =
-        run(underXvfb(kDemo.string() + " --size 900x400 --ui-scale 2 --scale 1 --spp 1 --frames 2 " +
-                      "--screenshot " + shot.string()));
+    const RunResult v = run(underXvfb(kDemo.string() +
+                                      " --size 900x400 --ui-scale 2 --scale 1 --spp 1 --frames 2 " +
+                                      "--screenshot " + shot.string()));
     ASSERT_EQ(v.exitCode, 0) << v.out << v.err;
     EXPECT_NE(v.out.find("--size " + std::to_string(900 - 2 * kSidebar) + "x400"),
               std::string::npos)
@@ -188,10 +188,16 @@ TEST(Viewer, ExrScreenshotHoldsTheLinearRender) {
 
 TEST(Viewer, StartsFromASavedViewpoint) {
     if (!haveXvfb()) GTEST_SKIP() << "xvfb-run is not installed";
-    // A copy of the demo scene with a viewpoints file beside it.
-    const fs::path dir = scratch() / "views-scene";
-    fs::remove_all(dir);
+    // A copy of the demo scene with a viewpoints file beside it; the assets it
+    // links to (../../fields, ../../materials) keep their relative places.
+    const fs::path root = scratch() / "views-assets";
+    fs::remove_all(root);
+    const fs::path dir = root / "scenes" / "views-scene";
+    fs::create_directories(dir);
     fs::copy(kDemo.parent_path(), dir, fs::copy_options::recursive);
+    for (const char* linked : {"fields", "materials"})
+        fs::create_directory_symlink(kDemo.parent_path().parent_path().parent_path() / linked,
+                                     root / linked);
     const fs::path scene = dir / "demo.gltf";
     std::ofstream(scene.string() + ".views.json")
         << R"({"version": 1, "views": [{"name": "high", "from": [0, 6, 6], "at": [0, 0, 0],)"

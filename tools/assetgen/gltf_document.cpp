@@ -79,10 +79,14 @@ std::string GltfWriter::document(bool binary, std::vector<uint8_t>& buffer) cons
         layered = layered || !m.layeredUri.empty();
         neural = neural || !m.neuralUri.empty();
     }
+    bool fields = false;
+    for (const Node& node : nodes_)
+        fields = fields || !node.desc.fieldUri.empty();
     Json used = Json::array();
     if (!lights_.empty()) used.push_back("KHR_lights_punctual");
     if (strength) used.push_back("KHR_materials_emissive_strength");
     if (transforms) used.push_back("KHR_texture_transform");
+    if (fields) used.push_back("NERVA_field");
     if (layered) used.push_back("NERVA_materials_layered");
     if (neural) used.push_back("NERVA_materials_neural");
     if (!used.empty()) doc["extensionsUsed"] = used;
@@ -113,6 +117,10 @@ std::string GltfWriter::document(bool binary, std::vector<uint8_t>& buffer) cons
                 j["scale"] = {jsonNumber(s.x), jsonNumber(s.y), jsonNumber(s.z)};
         }
         if (d.light >= 0) j["extensions"]["KHR_lights_punctual"]["light"] = d.light;
+        if (!d.fieldUri.empty()) {
+            j["extensions"]["NERVA_field"]["uri"] = d.fieldUri;
+            if (d.fieldMaterial >= 0) j["extensions"]["NERVA_field"]["material"] = d.fieldMaterial;
+        }
         doc["nodes"].push_back(j);
     }
     for (const CameraDesc& c : cameras_) {

@@ -103,6 +103,12 @@ struct NodeDesc {
     Vec3 scale{1.0f, 1.0f, 1.0f};
     bool useMatrix = false;
     std::array<float, 16> matrix{}; // column-major, used when useMatrix
+    // Non-empty: NERVA_field with this .ntri uri (relative to the glTF file);
+    // the node's world transform maps the field box [-1, 1]^3 to the world
+    // (docs/fields.md). fieldMaterial < 0 leaves "material" out (the glTF
+    // default material).
+    std::string fieldUri;
+    int fieldMaterial = -1;
 };
 
 // One primitive of a mesh: geometry from addGeometry plus a material.

@@ -12,13 +12,19 @@
 // finite, unit normals, tangents orthogonal to normals, sane uvs, winding
 // that agrees with the normals, a camera "main", layered-material files that
 // parse); --check-only does that for the files already there, writing
-// nothing. --material-textures writes only the material library's textures
+// nothing. The plain mode also writes the meshes the tri-plane field demo
+// fits (meshes/*.obj; --check: they load and are closed), and --check
+// requires every NERVA_field node's .ntri to be there and readable (they
+// come from tools/scripts/fit-fields.sh, not from this tool).
+// --material-textures writes only the material library's textures
 // (materials/textures/<material>/<map>.png, not committed; the build runs it).
 #include "environment_maps.h"
+#include "field_meshes.h"
 #include "material_library.h"
 #include "scenes.h"
 
 #include "neural/core/error.h"
+#include "neural/formats/ntri.h"
 
 #include <tiny_gltf.h>
 
@@ -214,6 +220,24 @@ std::vector<std::string> checkFile(const std::filesystem::path& file) {
     }
     bool mainCamera = false;
     for (const tinygltf::Node& node : model.nodes) {
+        auto field = node.extensions.find("NERVA_field");
+        if (field != node.extensions.end()) {
+            const tinygltf::Value& v = field->second;
+            const std::string uri = v.Get("uri").IsString() ? v.Get("uri").Get<std::string>() : "";
+            const int material =
+                v.Get("material").IsInt() ? v.Get("material").GetNumberAsInt() : -1;
+            if (v.Has("material") && (material < 0 || size_t(material) >= model.materials.size()))
+                problems.push_back("node '" + node.name + "': NERVA_field material out of range");
+            try {
+                if (uri.empty()) throw Error("no uri");
+                formats::readNtri((file.parent_path() / uri).string());
+            } catch (const Error& e) {
+                problems.push_back("node '" + node.name + "': NERVA_field '" + uri +
+                                   "' is not a readable .ntri (tools/scripts/fit-fields.sh "
+                                   "makes them): " +
+                                   e.what());
+            }
+        }
         if (node.camera >= 0 && model.cameras.at(static_cast<size_t>(node.camera)).name == "main")
             mainCamera = true;
         if (node.rotation.size() == 4) {
@@ -291,17 +315,28 @@ int run(int argc, char** argv) {
                         bytes);
             total += bytes;
         }
+        for (const WrittenMesh& mesh : writeFieldMeshes(outDir)) {
+            std::printf("%-10s %-45s %7zu triangles (field demo source) %9ju bytes in 1 file\n",
+                        mesh.name.c_str(),
+                        std::filesystem::relative(mesh.file, outDir).string().c_str(),
+                        mesh.triangles, mesh.bytes);
+            files.push_back(mesh.file);
+            total += mesh.bytes;
+        }
         std::printf("total %ju bytes\n", total);
     } else {
         for (const char* rel : {"scenes/demo/demo.gltf", "scenes/tests/spheres.gltf",
                                 "scenes/tests/textures.gltf", "scenes/tests/lights.gltf",
                                 "scenes/tests/hierarchy.glb", "scenes/shaderball/shaderball.gltf"})
             files.push_back(outDir / rel);
+        for (const std::filesystem::path& mesh : fieldMeshFiles(outDir))
+            files.push_back(mesh);
     }
     if (!check) return 0;
     size_t failures = 0;
     for (const auto& file : files) {
-        const std::vector<std::string> problems = checkFile(file);
+        const std::vector<std::string> problems =
+            file.extension() == ".obj" ? checkMeshFile(file) : checkFile(file);
         std::printf("check %-50s %s\n", file.string().c_str(), problems.empty() ? "ok" : "FAILED");
         for (const std::string& p : problems)
             std::fprintf(stderr, "%s: %s\n", file.string().c_str(), p.c_str());

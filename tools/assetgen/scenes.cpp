@@ -2,6 +2,8 @@
 // scenes_tests.cpp.
 #include "scenes.h"
 
+#include "material_library.h"
+
 namespace nerva::assetgen {
 
 std::vector<WrittenScene> writeAllScenes(const std::filesystem::path& outDir) {
@@ -21,7 +23,11 @@ std::vector<WrittenScene> writeAllScenes(const std::filesystem::path& outDir) {
 }
 
 // Several objects with clearly different materials on a checker-textured
-// ground, lit by a warm sun (plus the renderer's sky). About 34k triangles.
+// ground, lit by a warm sun (plus the renderer's sky). About 34k triangles,
+// plus two tri-plane SDF fields in front (docs/fields.md, "Demo"): the
+// torus knot in the library's car paint (neural by default) and the CSG
+// part in plain PBR steel. Their .ntri files come from
+// tools/scripts/fit-fields.sh, not from this tool.
 SceneStats writeDemoScene(const std::filesystem::path& directory) {
     GltfWriter w("demo");
     const int repeat = w.addSampler({});
@@ -111,6 +117,29 @@ SceneStats writeDemoScene(const std::filesystem::path& directory) {
     perforated.doubleSided = true;
     const int perforatedMat = w.addMaterial(perforated);
 
+    // The car paint of the material library (layered reference and its baked
+    // neural version), with the library's PBR fallback.
+    const LibraryMaterial& paint = [] {
+        for (const LibraryMaterial& m : materialLibrary())
+            if (m.name == "car_paint") return m;
+        return materialLibrary().front();
+    }();
+    MaterialDesc paintDesc;
+    paintDesc.name = paint.name; // --check: must equal the JSON's name
+    paintDesc.baseColor = paint.baseColor;
+    paintDesc.metallic = paint.metallic;
+    paintDesc.roughness = paint.roughness;
+    paintDesc.layeredUri = "../../materials/car_paint.json";
+    paintDesc.neuralUri = "../../materials/neural/car_paint.nmat";
+    const int paintMat = w.addMaterial(paintDesc);
+
+    MaterialDesc steel;
+    steel.name = "machined_steel";
+    steel.baseColor = {0.63f, 0.62f, 0.60f, 1.0f};
+    steel.metallic = 1.0f;
+    steel.roughness = 0.28f;
+    const int steelMat = w.addMaterial(steel);
+
     // Meshes and their placement.
     const MeshData plane = makePlane(16.0f, 16.0f, 32, 32);
     const MeshData ball = makeShaderBall(96);
@@ -141,6 +170,29 @@ SceneStats writeDemoScene(const std::filesystem::path& directory) {
     w.addNode(meshNode("perforated_tube",
                        w.addMesh("perforated_tube", {{w.addGeometry(tube), perforatedMat}}),
                        {1.25f, 0.35f, 0.75f}));
+
+    // The fields: a node's transform maps the field box [-1, 1]^3 to the
+    // world, and the fitter put each mesh in [-0.9, 0.9] along its longest
+    // side, centred on its bounding box (see the .ntri transform). So a
+    // scale of s world units per field unit makes the object 1.8 s long,
+    // and a translation of s * (its lowest field y) lifts it onto the
+    // ground.
+    NodeDesc knot;
+    knot.name = "torus_knot_field";
+    knot.fieldUri = "../../fields/torus_knot.ntri";
+    knot.fieldMaterial = paintMat;
+    knot.scale = {0.3f, 0.3f, 0.3f}; // 0.54 m across: the knot stands up in its xy plane
+    knot.translation = {-0.2f, 0.27f, 2.15f};
+    knot.rotation = quatAxisAngle({0, 1, 0}, radians(20.0f));
+    w.addNode(knot);
+    NodeDesc part;
+    part.name = "csg_part_field";
+    part.fieldUri = "../../fields/csg_part.ntri";
+    part.fieldMaterial = steelMat;
+    part.scale = {0.28f, 0.28f, 0.28f}; // 0.5 m long plate
+    part.translation = {0.55f, 0.15f, 2.2f};
+    part.rotation = quatAxisAngle({0, 1, 0}, radians(-30.0f));
+    w.addNode(part);
 
     LightDesc sun;
     sun.name = "sun";

@@ -6,8 +6,9 @@
 //     eval + mixture pdf + mixture sample + decoder for its weight (what a hit
 //     does for one light and the continuation).
 //   GPU frame: ms per 1-spp frame of the shader-ball scene with the material
-//     on every ball (median of --frames), reference and neural, and a
-//     Lambert-only material as the baseline: shading = frame - baseline.
+//     on every ball (median of --frames), reference and neural.
+//   GPU shading: the same with direct light only (same rays for every
+//     material) minus that frame with a Lambert-only material.
 //     Every scene keeps the same neural network shape, so one pipeline serves
 //     all (no recompilation between the measurements).
 //   Quality: mean FLIP of neural vs reference at --flip-spp (--flip-size, the
@@ -95,10 +96,11 @@ bool hasCamera(const scene::Scene& s, const std::string& name) {
 
 struct Measured {
     std::string name;
-    double cpuRef = 0, cpuNeural = 0;     // ns per shade
-    double frameRef = 0, frameNeural = 0; // ms per frame
-    double flip = -1;                     // neural vs reference; < 0: not measured
-    double flipFloor = -1;                // reference vs reference with another seed (noise)
+    double cpuRef = 0, cpuNeural = 0;       // ns per shade
+    double frameRef = 0, frameNeural = 0;   // ms per frame
+    double directRef = 0, directNeural = 0; // ms per direct-light-only frame
+    double flip = -1;                       // neural vs reference; < 0: not measured
+    double flipFloor = -1;                  // reference vs reference with another seed (noise)
     size_t refBytes = 0, neuralBytes = 0, fileBytes = 0;
 };
 
@@ -136,9 +138,10 @@ int benchNeural(const ArgParser& args) {
 
     // Median frame time of `m` (every ball's layered and neural files
     // replaced when given), neural or reference.
-    auto frameMs = [&](const scene::Scene& m, bool neural) {
+    auto frameMs = [&](const scene::Scene& m, bool neural, uint32_t bounces) {
         pt::RenderSettings s = rs;
         s.neuralMaterials = neural;
+        s.maxBounces = bounces;
         return medianFrameMs(ctx, tracer, m, envMap, s, frames, {true});
     };
     auto wearing = [&](const std::string& layered, const std::string& neural) {
@@ -157,10 +160,13 @@ int benchNeural(const ArgParser& args) {
     std::printf("CPU: %u shades, one thread, median of 5. GPU: %ux%u, 1 spp per frame, median of "
                 "%u frames, every ball wearing the material (camera %s)\n",
                 shades, rs.width, rs.height, frames, args.get("--camera", "main").c_str());
-    // The baseline: Lambert on every ball, rendered as reference, with the
-    // first material's network so that the pipeline is the one measured.
-    const double baseMs = frameMs(wearing(lambert, mats[0]->neuralUri), false);
-    std::printf("baseline (Lambert) frame %.2f ms\n\n", baseMs);
+    // Shading cost: frames of direct light only (camera ray, one shade, the
+    // environment's shadow ray; --max-bounces 0), so that every material
+    // traces the same rays (with bounces, path lengths follow the albedo),
+    // minus the same frame with Lambert on every ball, rendered as reference
+    // with the first material's network so that the pipeline is the same.
+    const double baseMs = frameMs(wearing(lambert, mats[0]->neuralUri), false, 0);
+    std::printf("baseline (Lambert, direct light only) frame %.2f ms\n\n", baseMs);
     std::fflush(stdout);
 
     std::vector<Measured> rows;
@@ -171,8 +177,10 @@ int benchNeural(const ArgParser& args) {
         r.cpuRef = layeredNs(mat->layeredUri, inputs, r.refBytes);
         r.cpuNeural = neuralNs(asset, inputs);
         const scene::Scene all = wearing(mat->layeredUri, mat->neuralUri);
-        r.frameRef = frameMs(all, false);
-        r.frameNeural = frameMs(all, true);
+        r.frameRef = frameMs(all, false, rs.maxBounces);
+        r.frameNeural = frameMs(all, true, rs.maxBounces);
+        r.directRef = frameMs(all, false, 0);
+        r.directNeural = frameMs(all, true, 0);
         {
             std::vector<std::string> w;
             const gpu::GpuScene one(ctx, wearing(mat->layeredUri, mat->neuralUri), w, {true});
@@ -203,32 +211,34 @@ int benchNeural(const ArgParser& args) {
         std::printf("%-16s CPU %7.0f / %7.0f ns (x%.2f)  frame %8.2f / %8.2f ms  shading %8.2f / "
                     "%8.2f ms (x%.2f)  FLIP %.4f (noise floor %.4f)\n",
                     r.name.c_str(), r.cpuRef, r.cpuNeural, r.cpuRef / r.cpuNeural, r.frameRef,
-                    r.frameNeural, r.frameRef - baseMs, r.frameNeural - baseMs,
-                    (r.frameRef - baseMs) / (r.frameNeural - baseMs), r.flip, r.flipFloor);
+                    r.frameNeural, r.directRef - baseMs, r.directNeural - baseMs,
+                    (r.directRef - baseMs) / (r.directNeural - baseMs), r.flip, r.flipFloor);
         std::fflush(stdout);
     }
     // All materials at once: the scene as it is.
-    const double allRef = frameMs(model, false), allNeural = frameMs(model, true);
+    const double allRef = frameMs(model, false, rs.maxBounces),
+                 allNeural = frameMs(model, true, rs.maxBounces);
+    const double allDirectRef = frameMs(model, false, 0), allDirectNeural = frameMs(model, true, 0);
 
     std::printf(
         "\n| material | CPU shade ref / neural (ns) | x | GPU frame ref / neural (ms) | x | "
-        "GPU shading ref / neural (ms) | x | mean FLIP (%u spp, %ux%u) | memory ref / "
-        "neural (MB) | .nmat MB |\n|---|---|---|---|---|---|---|---|---|---|\n",
+        "GPU shading ref / neural (ms) | x | mean FLIP (%u spp, %ux%u) | FLIP noise floor | "
+        "memory ref / neural (MB) | .nmat MB |\n|---|---|---|---|---|---|---|---|---|---|---|\n",
         flipSpp, flipW, flipH);
     for (const Measured& r : rows)
         std::printf(
             "| %s | %.0f / %.0f | %.2f | %.2f / %.2f | %.2f | %.2f / %.2f | %.2f | %s | %s | "
             "%.2f / %.2f | %.2f |\n",
             r.name.c_str(), r.cpuRef, r.cpuNeural, r.cpuRef / r.cpuNeural, r.frameRef,
-            r.frameNeural, r.frameRef / r.frameNeural, r.frameRef - baseMs, r.frameNeural - baseMs,
-            (r.frameRef - baseMs) / (r.frameNeural - baseMs),
+            r.frameNeural, r.frameRef / r.frameNeural, r.directRef - baseMs,
+            r.directNeural - baseMs, (r.directRef - baseMs) / (r.directNeural - baseMs),
             r.flip >= 0 ? std::to_string(r.flip).substr(0, 6).c_str() : "-",
             r.flipFloor >= 0 ? std::to_string(r.flipFloor).substr(0, 6).c_str() : "-",
             double(r.refBytes) / 1e6, double(r.neuralBytes) / 1e6, double(r.fileBytes) / 1e6);
     std::printf(
         "| all five (scene as is) | | | %.2f / %.2f | %.2f | %.2f / %.2f | %.2f | | | | |\n",
-        allRef, allNeural, allRef / allNeural, allRef - baseMs, allNeural - baseMs,
-        (allRef - baseMs) / (allNeural - baseMs));
+        allRef, allNeural, allRef / allNeural, allDirectRef - baseMs, allDirectNeural - baseMs,
+        (allDirectRef - baseMs) / (allDirectNeural - baseMs));
     return 0;
 }
 

@@ -22,6 +22,7 @@ namespace nerva::cli {
 int benchMaterials(const ArgParser& args); // bench_materials.cpp
 int benchTraining(const ArgParser& args);  // bench_training.cpp
 int benchNeural(const ArgParser& args);    // bench_neural.cpp
+int benchFields(const ArgParser& args);    // bench_fields.cpp
 int benchDecoder(const ArgParser& args);   // bench_decoder.cpp
 
 namespace {
@@ -50,12 +51,20 @@ constexpr const char* kUsage =
     "  --frames, default 8, at --size, default 256x256), each against a Lambert-only\n"
     "  material measured in the same run.\n"
     "\n"
+    "nerva bench fields [--size WxH] [--frames N] [--flip-spp N] [--quick] [--device D]\n"
+    "  The demo meshes (torus knot, CSG part) as tri-plane fields: fitting time and quality\n"
+    "  (Chamfer-L1, normal consistency, F-score, IoU) at 128^2x16 and 256^2x32; frame time of\n"
+    "  the field against the same mesh as triangles in one run, sphere-tracing steps per\n"
+    "  intersection call, FLIP of the field render against the triangle render. --quick:\n"
+    "  short fits (a smoke run).\n"
+    "\n"
     "nerva bench neural [--scene SHADERBALL.gltf] [--size WxH] [--frames N] [--shades N]\n"
     "                   [--camera NAME] [--env FILE] [--flip-spp N] [--flip-size WxH]\n"
     "  Each neural material (NERVA_materials_neural) against its layered reference, in\n"
     "  one run: CPU ns per shade of the shared code (one thread, median of 5), GPU ms per\n"
-    "  1-spp frame with it on every ball and the shading part of it (frame minus a\n"
-    "  Lambert baseline), mean FLIP of converged renders on its close-up camera (--flip-spp,\n"
+    "  1-spp frame with it on every ball and the shading part of it (a direct-light-only\n"
+    "  frame minus the same with a Lambert baseline), mean FLIP of converged renders on its "
+    "close-up camera (--flip-spp,\n"
     "  default 256, 0 = skip; --flip-size, default 128x128), device bytes; then the scene\n"
     "  with all of them at once.\n"
     "\n"
@@ -183,7 +192,7 @@ int cmdBench(const Args& argv) {
                           "--plot", "--device", "--env", "--frames", "--shades", "--decoder",
                           "--batch", "--threads", "--seconds", "--flip-spp", "--flip-size",
                           "--count"},
-                         {"--help", "-h"});
+                         {"--help", "-h", "--quick"});
     if (args.has("--help") || args.has("-h")) {
         std::fputs(kUsage, stdout);
         return 0;
@@ -191,6 +200,7 @@ int cmdBench(const Args& argv) {
     if (args.positional().size() == 1 && args.positional()[0] == "materials")
         return benchMaterials(args);
     if (args.positional().size() == 1 && args.positional()[0] == "neural") return benchNeural(args);
+    if (args.positional().size() == 1 && args.positional()[0] == "fields") return benchFields(args);
     if (args.positional().size() == 1 && args.positional()[0] == "decoder")
         return benchDecoder(args);
     if (args.positional().size() == 1 && args.positional()[0] == "training")
