@@ -13,6 +13,12 @@ namespace nerva::formats::detail {
 // become \xNN, and more than 64 bytes are cut with "...".
 std::string printable(std::string_view s);
 
+// A header chunk's JSON, its nesting bounded so that nothing later recurses
+// deeply: "<where>: header: JSON nested too deeply", or "<where>: <badJson>
+// (<parser message>)" for text that is not JSON. Shared by .nmat and .ntri.
+nlohmann::json parseHeaderJson(std::string_view text, const std::string& where,
+                               const std::string& badJson);
+
 // `network "<name>"` for messages.
 std::string netLabel(const NmatNetwork& n);
 

@@ -173,17 +173,20 @@ json headerJson(const NmatAsset& a) {
             {"metrics", a.metrics}};
 }
 
-NmatAsset parseHeader(std::string_view text, const std::string& where) {
-    json h;
+json parseHeaderJson(std::string_view text, const std::string& where, const std::string& badJson) {
     try {
         // The callback bounds nesting so nothing later recurses deeply.
-        h = json::parse(text, [&](int depth, json::parse_event_t, json&) {
+        return json::parse(text, [&](int depth, json::parse_event_t, json&) {
             if (depth > kMaxJsonDepth) throw errorAt(where, "header: JSON nested too deeply");
             return true;
         });
     } catch (const json::exception& e) {
-        throw errorAt(where, "header is not valid JSON (" + printable(e.what()) + ")");
+        throw errorAt(where, badJson + " (" + printable(e.what()) + ")");
     }
+}
+
+NmatAsset parseHeader(std::string_view text, const std::string& where) {
+    const json h = parseHeaderJson(text, where, "header is not valid JSON");
     const HeaderReader r{where};
     NmatAsset a;
     a.name = r.str(h, "name", "");

@@ -21,11 +21,11 @@ namespace {
 using chunked::Chunk;
 using chunked::getLE;
 using chunked::putLE;
+using detail::parseHeaderJson;
 using detail::printable;
 using nlohmann::json;
 
 const chunked::Container kContainer{"NTRI", ".ntri", kNtriFormatVersion};
-constexpr int kMaxJsonDepth = 64;
 
 // The (min, max) of channel c over one plane of r x r x C values.
 void channelRange(const float* plane, size_t texels, uint32_t C, uint32_t c, float& lo, float& hi) {
@@ -66,15 +66,7 @@ json headerJson(const NtriAsset& a) {
 }
 
 NtriAsset parseHeader(std::string_view text, const std::string& where) {
-    json h;
-    try {
-        h = json::parse(text, [&](int depth, json::parse_event_t, json&) {
-            if (depth > kMaxJsonDepth) throw errorAt(where, "header: JSON nested too deeply");
-            return true;
-        });
-    } catch (const json::exception& e) {
-        throw errorAt(where, "header: bad JSON (" + printable(e.what()) + ")");
-    }
+    const json h = parseHeaderJson(text, where, "header: bad JSON");
     NtriAsset a;
     try {
         a.kind = h.at("kind").get<std::string>();

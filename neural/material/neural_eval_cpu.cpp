@@ -48,23 +48,42 @@ bool powerOfTwo(uint32_t v) {
 
 } // namespace
 
+void checkNeuralAsset(const formats::NmatAsset& a) {
+    const std::string where = "neural material \"" + a.name + "\"";
+    if (a.latentChannels != shared::kNeuralLatentChannels)
+        throw errorAt(where, std::to_string(a.latentChannels) + " latent channels, the "
+                                                                "shaders read 8");
+    if (a.levels.empty() || !powerOfTwo(a.levels[0].width) || !powerOfTwo(a.levels[0].height))
+        throw errorAt(where, "latent level 0 must have power-of-two width and height");
+    uint32_t w = a.levels[0].width, h = a.levels[0].height;
+    for (size_t l = 0; l < a.levels.size(); ++l) {
+        if (a.levels[l].width != w || a.levels[l].height != h)
+            throw errorAt(where, "latent level " + std::to_string(l) +
+                                     " is not half of the "
+                                     "level above");
+        w = std::max(w / 2, 1u);
+        h = std::max(h / 2, 1u);
+    }
+    const formats::NmatNetwork& frames = network(a, where, "frames");
+    if (frames.layers.size() != 1 || frames.layers[0].in != shared::kNeuralLatentChannels ||
+        frames.layers[0].out != shared::kNeuralFrameOutputs || frames.layers[0].bias ||
+        frames.layers[0].activation != "none")
+        throw errorAt(where, "network \"frames\" must be one 8 -> 12 layer, no bias, linear");
+    shared::uvec4 widths;
+    checkMlp(network(a, where, "decoder"), where, shared::kNeuralDecoderInputs, 3, "exp3", widths);
+    checkMlp(network(a, where, "sampler"), where, shared::kNeuralSamplerInputs,
+             shared::kNeuralSamplerOutputs, "none", widths);
+}
+
 NeuralMaterialPack::NeuralMaterialPack(std::span<const formats::NmatAsset> assets,
                                        uint32_t textureBase)
     : textureBase_(textureBase) {
     for (size_t i = 0; i < assets.size(); ++i) {
         const formats::NmatAsset& a = assets[i];
+        checkNeuralAsset(a);
         const std::string where = "neural material \"" + a.name + "\"";
-        if (a.latentChannels != shared::kNeuralLatentChannels)
-            throw errorAt(where, std::to_string(a.latentChannels) + " latent channels, the "
-                                                                    "shaders read 8");
-        if (a.levels.empty() || !powerOfTwo(a.levels[0].width) || !powerOfTwo(a.levels[0].height))
-            throw errorAt(where, "latent level 0 must have power-of-two width and height");
         shared::GpuNeuralMaterial r{};
         const formats::NmatNetwork& frames = network(a, where, "frames");
-        if (frames.layers.size() != 1 || frames.layers[0].in != shared::kNeuralLatentChannels ||
-            frames.layers[0].out != shared::kNeuralFrameOutputs || frames.layers[0].bias ||
-            frames.layers[0].activation != "none")
-            throw errorAt(where, "network \"frames\" must be one 8 -> 12 layer, no bias, linear");
         const formats::NmatNetwork& decoder = network(a, where, "decoder");
         const formats::NmatNetwork& sampler = network(a, where, "sampler");
         r.decoderHidden =
@@ -89,10 +108,6 @@ NeuralMaterialPack::NeuralMaterialPack(std::span<const formats::NmatAsset> asset
         uint32_t w = r.latentWidth, h = r.latentHeight;
         for (size_t l = 0; l < a.levels.size(); ++l) {
             const formats::NmatLatentLevel& L = a.levels[l];
-            if (L.width != w || L.height != h)
-                throw errorAt(where, "latent level " + std::to_string(l) +
-                                         " is not half of the "
-                                         "level above");
             for (size_t t = 0; t < size_t(w) * h; ++t) {
                 const float* c = L.texels.data() + t * 8;
                 ta.emplace_back(c[0], c[1], c[2], c[3]);

@@ -28,6 +28,10 @@
 
 namespace nerva::material {
 
+// Throws the nerva::Error NeuralMaterialPack would for an asset the shaders
+// cannot evaluate (see above), without packing anything.
+void checkNeuralAsset(const formats::NmatAsset& asset);
+
 class NeuralMaterialPack {
   public:
     NeuralMaterialPack() = default;

@@ -102,7 +102,7 @@ std::optional<NeuralShape> GpuNeuralMaterials::sharedShape() const {
 uint32_t GpuNeuralMaterials::maxWidth() const {
     uint32_t w = shared::kNeuralDecoderInputs;
     for (const shared::GpuNeuralMaterial& r : pack_.records())
-        for (uint32_t l = 0; l < 4; ++l)
+        for (uint32_t l = 0; l < shared::kNeuralMaxHidden; ++l)
             w = std::max({w, r.decoderWidth[l], r.samplerWidth[l]});
     return w;
 }

@@ -23,7 +23,7 @@ SceneNeuralMaterials loadSceneNeuralMaterials(const vk::Context& ctx, const scen
                 formats::NmatAsset a = formats::readNmat(m.neuralUri);
                 // The shaders' limits (latent layout, network shapes), checked
                 // per asset so that one bad file does not take the others down.
-                material::NeuralMaterialPack check(std::span<const formats::NmatAsset>(&a, 1));
+                material::checkNeuralAsset(a);
                 record = int32_t(assets.size());
                 assets.push_back(std::move(a));
                 out.files.push_back(m.neuralUri);

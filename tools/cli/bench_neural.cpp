@@ -181,11 +181,11 @@ int benchNeural(const ArgParser& args) {
         r.frameNeural = frameMs(all, true, rs.maxBounces);
         r.directRef = frameMs(all, false, 0);
         r.directNeural = frameMs(all, true, 0);
-        {
-            std::vector<std::string> w;
-            const gpu::GpuScene one(ctx, wearing(mat->layeredUri, mat->neuralUri), w, {true});
-            r.neuralBytes = one.neural().set->latentBytes() + one.neural().set->weightBytes();
-        }
+        // What GpuNeuralMaterials uploads: fp16 latents (all levels), fp32 weights.
+        for (const formats::NmatLatentLevel& l : asset.levels)
+            r.neuralBytes += l.texels.size() * 2;
+        for (const formats::NmatNetwork& n : asset.networks)
+            r.neuralBytes += n.params.size() * sizeof(float);
         r.fileBytes = std::filesystem::file_size(mat->neuralUri);
         if (flipSpp > 0 && hasCamera(model, mat->name)) {
             std::vector<std::string> w;

@@ -5,6 +5,7 @@
 #include "bake_source.h"
 #include "commands.h"
 #include "interrupt_guard.h"
+#include "optimisation_loop.h"
 
 #include "neural/core/error.h"
 #include "neural/formats/nmat.h"
@@ -84,43 +85,25 @@ int cmdBake(const Args& argv) {
     material::Trainer trainer(src.set, 0, opt);
     if (args.has("--resume")) trainer.loadCheckpoint(ckpt);
 
-    std::unique_ptr<std::ofstream> log;
-    if (args.has("--log")) {
-        log = std::make_unique<std::ofstream>(
-            args.get("--log"), args.has("--resume") ? std::ios::app : std::ios::trunc);
-        if (!*log) throw Error(args.get("--log") + ": cannot write");
-        if (!args.has("--resume")) *log << "iteration,phase,loss,lr,seconds,sampler_loss\n";
-    }
-
-    using Clock = std::chrono::steady_clock;
-    const auto t0 = Clock::now();
+    const std::unique_ptr<std::ofstream> log =
+        openCsvLog(args, "iteration,phase,loss,lr,seconds,sampler_loss");
     const bool tty = !quiet && isatty(fileno(stderr));
-    const uint64_t startIt = trainer.progress().iteration;
+    const LoopClock clock(trainer.progress().iteration);
     InterruptGuard guard;
     while (!trainer.done()) {
-        if (interrupted()) {
-            if (tty) std::fputc('\n', stderr);
-            trainer.saveCheckpoint(ckpt);
-            std::fprintf(stderr,
-                         "nerva bake: interrupted at iteration %llu of %llu: wrote %s "
-                         "(continue with --resume)\n",
-                         static_cast<unsigned long long>(trainer.progress().iteration),
-                         static_cast<unsigned long long>(opt.iterations), ckpt.c_str());
-            return 130;
-        }
+        if (checkpointOnInterrupt("bake", trainer, ckpt, opt.iterations, tty)) return 130;
         const material::TrainPhase phase =
             trainer.progress().iteration < trainer.encoderIterations()
                 ? material::TrainPhase::Encoder
                 : material::TrainPhase::Latent;
         const double loss = trainer.step();
         const material::TrainProgress p = trainer.progress();
-        const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+        const double elapsed = clock.elapsed();
         if (log)
             *log << p.iteration << ',' << material::trainPhaseName(phase) << ',' << loss << ','
                  << p.lr << ',' << elapsed << ',' << p.samplerLoss << '\n';
-        if (tty && (p.iteration % 10 == 0 || p.iteration == p.total)) {
-            const double eta =
-                elapsed / double(p.iteration - startIt) * double(p.total - p.iteration);
+        if (tty && LoopClock::redraw(p.iteration, p.total)) {
+            const double eta = clock.eta(elapsed, p.iteration, p.total);
             std::fprintf(stderr,
                          "\rbaking %llu/%llu [%s] loss %.4f, %.0f samples/s, %.1f s, ETA %.1f s   ",
                          static_cast<unsigned long long>(p.iteration),
@@ -133,7 +116,7 @@ int cmdBake(const Args& argv) {
 
     const material::BrdfReport report =
         trainer.evaluate(material::Trainer::heldOutSeed(opt.seed), 4096);
-    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    const double seconds = clock.elapsed();
     nlohmann::json metrics = report.toJson();
     metrics["final_loss_ema"] = trainer.progress().lossEma;
     metrics["seconds_this_run"] = seconds;

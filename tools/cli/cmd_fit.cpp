@@ -4,6 +4,7 @@
 #include "arg_parser.h"
 #include "commands.h"
 #include "interrupt_guard.h"
+#include "optimisation_loop.h"
 
 #include "neural/core/error.h"
 #include "neural/field/field_fit.h"
@@ -140,46 +141,29 @@ int cmdFit(const Args& argv) {
     field::FieldFitter fitter(mesh, opt, source);
     if (args.has("--resume")) fitter.loadCheckpoint(ckpt);
 
-    std::unique_ptr<std::ofstream> log;
-    if (args.has("--log")) {
-        log = std::make_unique<std::ofstream>(
-            args.get("--log"), args.has("--resume") ? std::ios::app : std::ios::trunc);
-        if (!*log) throw Error(args.get("--log") + ": cannot write");
-        if (!args.has("--resume")) *log << "iteration,loss,loss_ema,lr,seconds\n";
-    }
-
+    const std::unique_ptr<std::ofstream> log =
+        openCsvLog(args, "iteration,loss,loss_ema,lr,seconds");
     const bool tty = !quiet && isatty(fileno(stderr));
-    const auto tFit = Clock::now();
-    const uint64_t startIt = fitter.progress().iteration;
+    const LoopClock clock(fitter.progress().iteration);
     InterruptGuard guard;
     while (!fitter.done()) {
-        if (interrupted()) {
-            if (tty) std::fputc('\n', stderr);
-            fitter.saveCheckpoint(ckpt);
-            std::fprintf(stderr,
-                         "nerva fit: interrupted at iteration %llu of %llu: wrote %s "
-                         "(continue with --resume)\n",
-                         static_cast<unsigned long long>(fitter.progress().iteration),
-                         static_cast<unsigned long long>(opt.iterations), ckpt.c_str());
-            return 130;
-        }
+        if (checkpointOnInterrupt("fit", fitter, ckpt, opt.iterations, tty)) return 130;
         const double loss = fitter.step();
         const field::FitProgress p = fitter.progress();
-        const double elapsed = std::chrono::duration<double>(Clock::now() - tFit).count();
+        const double elapsed = clock.elapsed();
         if (log)
             *log << p.iteration << ',' << loss << ',' << p.lossEma << ',' << p.lr << ',' << elapsed
                  << '\n';
-        if (tty && (p.iteration % 10 == 0 || p.iteration == p.total)) {
-            const double eta =
-                elapsed / double(p.iteration - startIt) * double(p.total - p.iteration);
+        if (tty && LoopClock::redraw(p.iteration, p.total)) {
             std::fprintf(stderr, "\rfitting %llu/%llu loss %.5f, %.1f s, ETA %.1f s   ",
                          static_cast<unsigned long long>(p.iteration),
-                         static_cast<unsigned long long>(p.total), p.lossEma, elapsed, eta);
+                         static_cast<unsigned long long>(p.total), p.lossEma, elapsed,
+                         clock.eta(elapsed, p.iteration, p.total));
         }
     }
     if (tty) std::fputc('\n', stderr);
     if (log) log->close();
-    const double fitSeconds = std::chrono::duration<double>(Clock::now() - tFit).count();
+    const double fitSeconds = clock.elapsed();
 
     const auto tEval = Clock::now();
     const field::FieldMetrics metrics = fitter.evaluate(metricOptions);
