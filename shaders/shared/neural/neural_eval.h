@@ -38,9 +38,9 @@
 // largest share is the rounding of the first layer's inputs (latents and
 // projected directions, fp16 inputs with exact products alone: 1.4e-2 max),
 // then the output before exp(). For 2x32 that leaves 1024 of 1760
-// multiply-adds in fp16, for 3x64 8192 of 9664. The frames layer and the sampler network stay fp32: the
-// sampler's outputs are exponentiated into lobe widths, and in fp16 its pdf
-// moved by up to 76%.
+// multiply-adds in fp16, for 3x64 8192 of 9664. The frames layer and the
+// sampler network stay fp32: the sampler's outputs are exponentiated into
+// lobe widths, and in fp16 its pdf moved by up to 76%.
 //
 // Accessors: shared code reads records and weights only through
 // NERVA_NEURAL_* macros on a NeuralView, whose fields have the same names in
