@@ -1,5 +1,7 @@
 #include "camera_controller.h"
 
+#include "renderer/scene/scene_queries.h"
+
 #include <glm/gtc/matrix_transform.hpp>
 
 #include <algorithm>
@@ -24,6 +26,16 @@ void CameraController::reset(const scene::Camera& camera, float pivotDistance) {
     pitch_ = std::asin(std::clamp(back.y, -1.0f, 1.0f));
     yaw_ = std::atan2(back.x, back.z);
     ++version_;
+}
+
+void CameraController::frame(glm::vec3 boundsMin, glm::vec3 boundsMax, float minRadius,
+                             float aspect) {
+    const float radius = std::max(0.5f * glm::length(boundsMax - boundsMin), minRadius);
+    pivot_ = 0.5f * (boundsMin + boundsMax);
+    const float yfov = camera_.perspective ? camera_.yfov : 0.8f;
+    camera_.yfov = yfov;
+    distance_ = std::max(scene::fitDistance(radius, yfov, aspect), 1e-3f);
+    update();
 }
 
 void CameraController::update() {

@@ -23,6 +23,10 @@ class CameraController {
     // Moves eye and pivot together along the view's right, up and forward
     // axes (world units): fly navigation with the keyboard.
     void fly(glm::vec3 rightUpForward);
+    // Frame-the-selection: keeps the view direction and field of view, puts
+    // the pivot at the box's centre and backs off until its bounding sphere
+    // (radius at least `minRadius`) fits a view of width/height `aspect`.
+    void frame(glm::vec3 boundsMin, glm::vec3 boundsMax, float minRadius, float aspect);
 
     const scene::Camera& camera() const { return camera_; }
     float pivotDistance() const { return distance_; }

@@ -30,7 +30,7 @@ int noDisplay(const nerva::view::ViewerArgs& args, const std::string& why) {
     std::fprintf(stderr,
                  "nerva-view: error: %s; to render without a window use 'nerva render %s -o "
                  "OUT.png'\n",
-                 why.c_str(), args.scene.empty() ? "SCENE.gltf" : args.scene.c_str());
+                 why.c_str(), args.render.scene.empty() ? "SCENE.gltf" : args.render.scene.c_str());
     return 2;
 }
 
@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
     }
     glfwWindowHint(GLFW_CLIENT_API, GLFW_NO_API);
     const std::string title =
-        "nerva-view" + (args.scene.empty() ? std::string() : " - " + args.scene);
+        "nerva-view" + (args.render.scene.empty() ? std::string() : " - " + args.render.scene);
     GLFWwindow* window =
         glfwCreateWindow(int(args.width), int(args.height), title.c_str(), nullptr, nullptr);
     if (!window) {

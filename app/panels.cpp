@@ -51,6 +51,30 @@ PanelActions Panels::draw(float windowHeight, ViewSettings& s, const SceneInfo& 
         } else {
             ImGui::Text("%llu triangles", static_cast<unsigned long long>(scene.triangles));
         }
+        // Nodes, fields and lights; click selects, F or the button frames.
+        static const char* kKinds[] = {"Nodes", "Fields", "Lights"};
+        for (int kind = 0; kind < 3; ++kind) {
+            int count = 0;
+            for (const scene::SceneItem& item : scene.items)
+                count += int(item.kind) == kind;
+            if (count == 0) continue;
+            if (!ImGui::TreeNode(kKinds[kind], "%s (%d)", kKinds[kind], count)) continue;
+            for (size_t i = 0; i < scene.items.size(); ++i) {
+                if (int(scene.items[i].kind) != kind) continue;
+                ImGui::PushID(int(i));
+                if (ImGui::Selectable(scene.items[i].label.c_str(), selected_ == int(i),
+                                      ImGuiSelectableFlags_AllowDoubleClick)) {
+                    selected_ = int(i);
+                    if (ImGui::IsMouseDoubleClicked(0)) act.frameItem = selected_;
+                }
+                ImGui::PopID();
+            }
+            ImGui::TreePop();
+        }
+        if (selected_ >= int(scene.items.size())) selected_ = -1;
+        ImGui::BeginDisabled(selected_ < 0);
+        if (ImGui::Button("Frame selection (F)")) act.frameItem = selected_;
+        ImGui::EndDisabled();
         for (const std::string& w : scene.warnings) {
             ImGui::PushStyleColor(ImGuiCol_Text, kWarningColour);
             ImGui::TextWrapped("warning: %s", w.c_str());
@@ -90,10 +114,15 @@ PanelActions Panels::draw(float windowHeight, ViewSettings& s, const SceneInfo& 
     }
 
     if (ImGui::CollapsingHeader("Render settings", ImGuiTreeNodeFlags_DefaultOpen)) {
-        ImGui::SliderInt("spp target", &s.spp, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic);
+        pt::RenderConfig& r = s.render;
+        int spp = int(r.spp), bounces = int(r.maxBounces), sampling = int(r.samplingMode);
+        ImGui::SliderInt("spp target", &spp, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic);
         ImGui::SliderInt("samples/frame", &s.samplesPerFrame, 1, 16);
-        ImGui::SliderInt("max bounces", &s.maxBounces, 0, 16);
-        ImGui::SliderFloat("exposure", &s.exposure, -8.0f, 8.0f, "%.2f stops");
+        ImGui::SliderInt("max bounces", &bounces, 0, 16);
+        ImGui::SliderFloat("exposure", &r.exposure, -8.0f, 8.0f, "%.2f stops");
+        int tonemap = int(r.tonemap);
+        const char* tonemaps[] = {"clamp", "aces", "reinhard"};
+        if (ImGui::Combo("tonemap", &tonemap, tonemaps, 3)) r.tonemap = Tonemap(tonemap);
         ImGui::Text("environment: %s", scene.environment.c_str());
         ImGui::InputText("env file", environmentPath_, sizeof environmentPath_);
         if (ImGui::Button("Load env")) act.loadEnvironment = true;
@@ -104,44 +133,69 @@ PanelActions Panels::draw(float windowHeight, ViewSettings& s, const SceneInfo& 
             ImGui::TextWrapped("%s", scene.environmentError.c_str());
             ImGui::PopStyleColor();
         }
-        ImGui::SliderFloat("env rotation", &s.envRotationDegrees, -180.0f, 180.0f, "%.0f deg");
-        ImGui::SliderFloat("env intensity", &s.envIntensity, 0.0f, 8.0f, "%.2f");
+        ImGui::SliderFloat("env rotation", &r.envRotationDegrees, -180.0f, 180.0f, "%.0f deg");
+        ImGui::SliderFloat("env intensity", &r.envIntensity, 0.0f, 8.0f, "%.2f");
         const char* modes[] = {"mis", "light", "bsdf"};
-        ImGui::Combo("sampling", &s.samplingMode, modes, 3);
+        ImGui::Combo("sampling", &sampling, modes, 3);
         ImGui::SliderFloat("render scale", &s.scale, 0.1f, 1.0f, "%.2f");
         ImGui::Checkbox("vsync", &s.vsync);
-        s.spp = std::max(s.spp, 1);
+        r.spp = uint32_t(std::max(spp, 1));
+        r.maxBounces = uint32_t(std::clamp(bounces, 0, 64));
+        r.samplingMode = uint32_t(std::clamp(sampling, 0, 2));
         s.samplesPerFrame = std::clamp(s.samplesPerFrame, 1, 64);
-        s.maxBounces = std::clamp(s.maxBounces, 0, 64);
         s.scale = std::clamp(s.scale, 0.1f, 1.0f);
-        s.envIntensity = std::max(s.envIntensity, 0.0f);
+        r.envIntensity = std::max(r.envIntensity, 0.0f);
+    }
+
+    if (ImGui::CollapsingHeader("Inspect", ImGuiTreeNodeFlags_DefaultOpen)) {
+        pt::RenderConfig& r = s.render;
+        // Inspection: the tracer's debug views, or neural vs reference FLIP.
+        const char* views[] = {"radiance",    "latent channels", "latent level",
+                               "field steps", "normals",         "FLIP neural vs ref"};
+        int view = s.flipView ? int(Inspect::NeuralFlip) : int(r.debugView);
+        if (ImGui::Combo("show", &view, views, 6)) {
+            s.flipView = view == int(Inspect::NeuralFlip);
+            r.debugView = s.flipView ? 0u : uint32_t(view);
+        }
+        if (r.debugView == uint32_t(Inspect::LatentChannels)) {
+            int channel = int(r.debugChannel);
+            ImGui::SliderInt("channels from", &channel, 0, 5);
+            r.debugChannel = uint32_t(std::clamp(channel, 0, 5));
+        }
+        if (s.flipView) {
+            if (stats.flipMean >= 0.0)
+                ImGui::Text("mean FLIP %.4f (%u spp each)", stats.flipMean, stats.flipSamples);
+            else
+                ImGui::TextDisabled("FLIP: accumulating");
+        }
     }
 
     if (!scene.materials.empty() &&
         ImGui::CollapsingHeader("Materials", ImGuiTreeNodeFlags_DefaultOpen)) {
         // Reference vs neural, for all materials and per material.
-        if (ImGui::Checkbox("neural materials", &s.neuralMaterials)) ++s.materialsVersion;
+        pt::RenderConfig& r = s.render;
+        ImGui::Checkbox("neural materials", &r.neuralMaterials);
         if (!scene.neuralDecoder.empty()) {
             ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
             ImGui::TextWrapped("decoder %s", scene.neuralDecoder.c_str());
             ImGui::PopStyleColor();
         }
-        const char* views[] = {"radiance", "latent channels", "latent level"};
-        if (ImGui::Combo("show", &s.debugView, views, 3)) ++s.materialsVersion;
-        if (s.debugView == 1 && ImGui::SliderInt("channels from", &s.debugChannel, 0, 5))
-            ++s.materialsVersion;
-        s.referenceMaterial.resize(scene.materials.size(), 0);
         for (size_t i = 0; i < scene.materials.size(); ++i) {
             ImGui::PushID(int(i));
             const std::string& nmat = scene.materialNeuralFile[i];
             if (nmat.empty()) {
                 ImGui::TextDisabled("%s (reference only)", scene.materials[i].c_str());
             } else {
-                bool neural = s.referenceMaterial[i] == 0;
-                ImGui::BeginDisabled(!s.neuralMaterials);
+                const std::string& key = scene.materialKeys[i];
+                auto& refs = r.referenceMaterials;
+                const auto it = std::find(refs.begin(), refs.end(), key);
+                bool neural = it == refs.end();
+                ImGui::BeginDisabled(!r.neuralMaterials);
                 if (ImGui::Checkbox(scene.materials[i].c_str(), &neural)) {
-                    s.referenceMaterial[i] = neural ? 0 : 1;
-                    ++s.materialsVersion;
+                    if (neural)
+                        refs.erase(it);
+                    else
+                        refs.push_back(key);
                 }
                 ImGui::EndDisabled();
                 if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
@@ -158,6 +212,8 @@ PanelActions Panels::draw(float windowHeight, ViewSettings& s, const SceneInfo& 
         ImGui::Text("samples     %u / %u", stats.samples, stats.target);
         ImGui::ProgressBar(stats.target ? float(stats.samples) / float(stats.target) : 0.0f);
         ImGui::Text("render      %u x %u", stats.renderWidth, stats.renderHeight);
+        ImGui::Text("GPU memory  %.1f MB (%.1f device-local, %u allocations)", stats.memoryMB,
+                    stats.deviceLocalMB, stats.allocations);
         ImGui::TextWrapped("device      %s", scene.device.c_str());
     }
 

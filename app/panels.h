@@ -1,6 +1,9 @@
 // The sidebar: scene, camera, render settings and statistics panels.
 #pragma once
 
+#include "renderer/pathtracer/render_config.h"
+#include "renderer/scene/scene_queries.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,27 +17,16 @@ inline float sidebarWidth(float uiScale) {
     return float(int(kSidebarWidth * uiScale + 0.5f));
 }
 
-// What the panels edit. Any change but exposure and vsync restarts the
-// accumulation.
+// What the panels edit: the view as `nerva render` takes it (its scene,
+// size and camera are filled in from the window when it is printed), and
+// what only the viewer has. Any change to `render` but exposure and tonemap
+// restarts the accumulation.
 struct ViewSettings {
-    int spp = 256;
+    pt::RenderConfig render;
     int samplesPerFrame = 1;
-    int maxBounces = 4;
-    float exposure = 0.0f;
-    float envRotationDegrees = 0.0f;
-    float envIntensity = 1.0f;
-    int samplingMode = 0; // shared::kSamplingMis, kSamplingLight, kSamplingBsdf
     float scale = 1.0f;
     bool vsync = true;
-    // Neural materials: all on/off, and per material (index = scene
-    // material) whether it renders its reference although it has a neural
-    // version (pt::RenderSettings::neuralMaterials / referenceMaterials).
-    bool neuralMaterials = true;
-    std::vector<uint8_t> referenceMaterial;
-    int debugView = 0;    // shared::kDebugView*: radiance, latents, latent level
-    int debugChannel = 0; // first latent channel shown (0..5)
-    // Bumped by the panel on any material switch: restarts the accumulation.
-    uint64_t materialsVersion = 0;
+    bool flipView = false; // Inspect::NeuralFlip; render.debugView is 0 then
 };
 
 struct SceneInfo {
@@ -50,11 +42,14 @@ struct SceneInfo {
     std::string viewpointsError;         // a malformed viewpoints file
     std::string environment = "procedural sky";
     std::string environmentError; // a map that failed to load (the previous one stays)
-    // Per scene material: its name, and whether a neural version is loaded
-    // (its .nmat file), "" = reference only.
+    // Per scene material: its name, how --reference-materials names it (the
+    // name, or the index of an unnamed one), and whether a neural version is
+    // loaded (its .nmat file), "" = reference only.
     std::vector<std::string> materials;
+    std::vector<std::string> materialKeys;
     std::vector<std::string> materialNeuralFile;
-    std::string neuralDecoder; // the decoder's precision choice, in words
+    std::vector<scene::SceneItem> items; // nodes, fields and lights, for the Scene panel
+    std::string neuralDecoder;           // the decoder's precision choice, in words
 };
 
 struct FrameStats {
@@ -63,6 +58,11 @@ struct FrameStats {
     double mraysPerSecond = 0.0;
     uint32_t samples = 0, target = 0;
     uint32_t renderWidth = 0, renderHeight = 0;
+    double memoryMB = 0.0, deviceLocalMB = 0.0; // vk::memoryInUse()
+    uint32_t allocations = 0;
+    // The live FLIP view: mean FLIP of neural vs reference so far (< 0: none).
+    double flipMean = -1.0;
+    uint32_t flipSamples = 0; // per pixel, in each of the two renders
 };
 
 struct PanelActions {
@@ -75,7 +75,13 @@ struct PanelActions {
     int restoreViewpoint = -1;    // >= 0: go to this saved viewpoint
     bool loadEnvironment = false; // load the map in the environment field
     bool useSky = false;          // back to the procedural sky
+    int frameItem = -1;           // >= 0: frame this SceneInfo::items entry
 };
+
+// What the view shows: the path tracer's radiance or one of its inspection
+// views (shared::kDebugView*, the same numbers), or the live FLIP map of
+// neural vs reference materials (the viewer renders both).
+enum class Inspect { Radiance, LatentChannels, LatentLevel, FieldSteps, Normals, NeuralFlip };
 
 class Panels {
   public:
@@ -87,6 +93,9 @@ class Panels {
     std::string screenshotPath() const { return screenshotPath_; }
     std::string environmentPath() const { return environmentPath_; }
     void setMessage(const std::string& message) { message_ = message; }
+    // The Scene panel's selected item (SceneInfo::items), -1 = none.
+    int selected() const { return selected_; }
+    void select(int item) { selected_ = item; }
 
   private:
     float uiScale_ = 1.0f; // ImGuiLayer::uiScale
@@ -94,6 +103,7 @@ class Panels {
     char screenshotPath_[1024] = {};
     char environmentPath_[1024] = {};
     std::string message_;
+    int selected_ = -1;
 };
 
 } // namespace nerva::view

@@ -3,6 +3,7 @@
 #include "render_command.h"
 
 #include "neural/core/error.h"
+#include "renderer/image/flip.h"
 #include "renderer/image/image_io.h"
 #include "renderer/image/tonemap.h"
 #include "renderer/scene/gltf_loader.h"
@@ -58,18 +59,42 @@ Viewer::Viewer(GLFWwindow* window, const ViewerArgs& args) : window_(window), ar
     presenter_ = std::make_unique<Presenter>(*ctx_, window, args.vsync);
     imgui_ = std::make_unique<ImGuiLayer>(*ctx_, window, presenter_->renderPass(),
                                           presenter_->imageCount(), args.uiScale);
+    const pt::RenderConfig& r = args.render;
+    const bool envFile = r.env != "sky" && r.env != "constant";
     panels_ =
-        std::make_unique<Panels>(args.scene, args.screenshot, args.environment, imgui_->uiScale());
-    settings_.spp = int(args.spp);
+        std::make_unique<Panels>(r.scene, args.screenshot, envFile ? r.env : "", imgui_->uiScale());
+    settings_.render = r;
+    settings_.render.env = "sky"; // until setEnvironment() has loaded it
     settings_.samplesPerFrame = int(args.samplesPerFrame);
-    settings_.maxBounces = int(args.maxBounces);
-    settings_.exposure = args.exposure;
     settings_.scale = args.scale > 0.0f ? args.scale : (ctx_->report().type == "CPU" ? 0.5f : 1.0f);
     settings_.vsync = args.vsync;
     glfwSetWindowUserPointer(window, &pendingDrop);
     glfwSetDropCallback(window, onDrop);
-    loadScene(args.scene, args.camera);
-    if (!args.environment.empty()) setEnvironment(args.environment);
+    loadScene(r.scene, r.camera);
+    if (r.lookFrom || r.lookAt || r.fovDegrees) { // --look-from/--look-at/--fov
+        try {
+            pt::RenderConfig start = r;
+            start.width = args.width;
+            start.height = args.height;
+            const scene::Camera cam = pt::configCamera(start, scene_);
+            controller_.reset(cam, glm::length(start.lookAt.value_or(glm::vec3(cam.toWorld[3])) -
+                                               glm::vec3(cam.toWorld[3])));
+            info_.camera = -1;
+        } catch (const std::exception& e) {
+            info_.error = e.what();
+        }
+    }
+    if (r.env != "sky") setEnvironment(r.env);
+    settings_.flipView = args.neuralFlip;
+    if (!args.frame.empty()) { // --frame NAME: select and frame a node, field or light
+        int found = -1;
+        for (size_t i = 0; i < info_.items.size() && found < 0; ++i)
+            if (info_.items[i].label == args.frame) found = int(i);
+        if (found >= 0)
+            frameItem(found);
+        else
+            info_.error = "--frame: no node, field or light named '" + args.frame + "'";
+    }
     if (args.viewpoint >= 0) {
         if (size_t(args.viewpoint) < viewpoints_.size())
             restoreViewpoint(size_t(args.viewpoint));
@@ -92,6 +117,7 @@ void Viewer::buildTracer() {
         auto tracer = std::make_unique<pt::PathTracer>(*ctx_, *compiler_);
         vkDeviceWaitIdle(ctx_->device());
         tracer_ = std::move(tracer);
+        refTracer_.reset();    // rebuilt with the new shaders when the FLIP view needs it
         accumulating_ = false; // new shaders: start the image again
         shaderError_.clear();
     } catch (const Error& e) {
@@ -101,17 +127,21 @@ void Viewer::buildTracer() {
     info_.shaderError = shaderError_;
 }
 
-void Viewer::setEnvironment(const std::string& path) {
+void Viewer::setEnvironment(const std::string& env) {
     try {
+        pt::RenderConfig c = settings_.render;
+        c.env = env;
         std::unique_ptr<EnvironmentMap> map;
-        if (!path.empty()) map = std::make_unique<EnvironmentMap>(loadEnvironmentMap(path));
+        if (std::optional<EnvironmentMap> m = pt::configEnvironment(c))
+            map = std::make_unique<EnvironmentMap>(std::move(*m));
         vkDeviceWaitIdle(ctx_->device());
         if (map)
             gpuScene_->setEnvironment(*map);
         else
             gpuScene_->setEnvironment(bakeProceduralSky(512, 256), true);
         environment_ = std::move(map);
-        environmentName_ = path.empty() ? "procedural sky" : path;
+        environmentName_ = env == "sky" ? "procedural sky" : env;
+        settings_.render.env = env;
         info_.environment = environmentName_;
         info_.environmentError.clear();
         ++sceneGeneration_; // restarts the accumulation
@@ -150,6 +180,20 @@ void Viewer::saveViewpoint() {
         info_.viewpoints.push_back(v.name);
 }
 
+void Viewer::frameItem(int index) {
+    if (index < 0 || size_t(index) >= info_.items.size()) return;
+    const scene::SceneItem& item = info_.items[size_t(index)];
+    int w = 0, h = 0;
+    glfwGetFramebufferSize(window_, &w, &h);
+    const float aspect =
+        std::max(float(w) - sidebarWidth(imgui_->uiScale()), 1.0f) / float(std::max(h, 1));
+    // A point (a light) gets a twentieth of the scene's size around it.
+    const float sceneRadius = 0.5f * glm::length(scene_.boundsMax - scene_.boundsMin);
+    controller_.frame(item.boundsMin, item.boundsMax, std::max(0.05f * sceneRadius, 1e-2f), aspect);
+    panels_->select(index);
+    info_.camera = -1;
+}
+
 void Viewer::restoreViewpoint(size_t index) {
     if (index >= viewpoints_.size()) return;
     const Viewpoint& v = viewpoints_[index];
@@ -182,16 +226,18 @@ void Viewer::loadScene(const std::string& path, const std::string& cameraName) {
     info_.warnings = scene_.warnings;
     info_.warnings.insert(info_.warnings.end(), gpuWarnings.begin(), gpuWarnings.end());
     info_.triangles = gpuScene_->triangleCount();
-    settings_.referenceMaterial.assign(scene_.materials.size(), 0);
     for (size_t m = 0; m < scene_.materials.size(); ++m) {
-        info_.materials.push_back(scene_.materials[m].name.empty() ? "material " + std::to_string(m)
-                                                                   : scene_.materials[m].name);
+        const std::string& name = scene_.materials[m].name;
+        info_.materials.push_back(name.empty() ? "material " + std::to_string(m) : name);
+        info_.materialKeys.push_back(name.empty() ? std::to_string(m) : name);
         const gpu::SceneNeuralMaterials& n = gpuScene_->neural();
         const int32_t record = m < n.ofMaterial.size() ? n.ofMaterial[m] : -1;
         info_.materialNeuralFile.push_back(record >= 0 ? n.files[size_t(record)] : "");
     }
     if (gpuScene_->neural().set && tracer_)
         info_.neuralDecoder = tracer_->neuralPrecision(pt::NeuralPrecision::Auto).second;
+    info_.items = scene::sceneItems(scene_);
+    panels_->select(-1);
     for (size_t i = 0; i < scene_.cameras.size(); ++i)
         info_.cameras.push_back(scene_.cameras[i].name.empty() ? "camera " + std::to_string(i)
                                                                : scene_.cameras[i].name);
@@ -275,46 +321,60 @@ void Viewer::traceAndDisplay(uint32_t width, uint32_t height) {
         }
         return;
     }
-    const AccumKey key{width,
-                       height,
-                       settings_.maxBounces,
-                       settings_.samplingMode,
-                       settings_.envRotationDegrees,
-                       settings_.envIntensity,
-                       controller_.version(),
-                       sceneGeneration_,
-                       settings_.materialsVersion};
-    if (!accumulating_ || key != key_) {
+    // What restarts the accumulation: the view's config but for what only
+    // the display does with it, the size, the camera and the scene.
+    pt::RenderConfig config = settings_.render;
+    config.exposure = 0.0f;
+    config.tonemap = Tonemap::Aces;
+    config.width = width;
+    config.height = height;
+    const bool flip = settings_.flipView;
+    const AccumKey key{config, controller_.version(), sceneGeneration_, flip};
+    if (!accumulating_ || !(key == key_)) {
+        // The camera is the controller's; the config's names the start only.
+        config.camera.clear();
+        config.lookFrom.reset();
+        config.lookAt.reset();
+        config.fovDegrees.reset();
         pt::RenderSettings rs;
-        rs.width = width;
-        rs.height = height;
-        rs.seed = args_.seed;
-        rs.maxBounces = uint32_t(settings_.maxBounces);
+        try {
+            rs = pt::configRenderSettings(config, scene_);
+        } catch (const std::exception& e) { // a --reference-materials name the scene lacks
+            info_.error = e.what();
+            settings_.render.referenceMaterials.clear();
+            config.referenceMaterials.clear();
+            rs = pt::configRenderSettings(config, scene_);
+        }
         rs.camera = controller_.camera();
-        rs.envIntensity = settings_.envIntensity;
-        rs.envRotation = glm::radians(settings_.envRotationDegrees);
-        rs.samplingMode = uint32_t(settings_.samplingMode);
-        rs.neuralMaterials = settings_.neuralMaterials;
-        rs.debugView = uint32_t(settings_.debugView);
-        rs.debugChannel = uint32_t(settings_.debugChannel);
-        for (size_t m = 0; m < settings_.referenceMaterial.size(); ++m)
-            if (settings_.referenceMaterial[m]) rs.referenceMaterials.push_back(uint32_t(m));
         tracer_->begin(*gpuScene_, rs);
+        if (flip) { // the same view with every material's reference, beside it
+            if (!refTracer_) refTracer_ = std::make_unique<pt::PathTracer>(*ctx_, *compiler_);
+            pt::RenderSettings ref = rs;
+            ref.neuralMaterials = false;
+            refTracer_->begin(*gpuScene_, ref);
+        }
+        stats_.flipMean = -1.0;
         key_ = key;
         accumulating_ = true;
     }
     const uint32_t done = tracer_->samplesDone();
-    const uint32_t target = uint32_t(settings_.spp);
+    const uint32_t target = settings_.render.spp;
     if (done < target) {
         const uint32_t n = std::min(uint32_t(settings_.samplesPerFrame), target - done);
         const auto t0 = Clock::now();
-        const uint64_t rays = tracer_->addSamples(n);
+        uint64_t rays = tracer_->addSamples(n);
+        if (flip) rays += refTracer_->addSamples(n);
         const double ms = msSince(t0);
         beauty_ = tracer_->readBeauty();
+        if (flip) {
+            referenceBeauty_ = refTracer_->readBeauty();
+            stats_.flipSamples = refTracer_->samplesDone();
+        }
         stats_.traceMs = ms;
         stats_.mraysPerSecond = ms > 0.0 ? double(rays) / ms * 1e-3 : 0.0;
         showDisplay();
-    } else if (settings_.exposure != shownExposure_) {
+    } else if (settings_.render.exposure != shownExposure_ ||
+               settings_.render.tonemap != shownTonemap_) {
         showDisplay();
     }
     stats_.samples = tracer_->samplesDone();
@@ -325,13 +385,23 @@ void Viewer::traceAndDisplay(uint32_t width, uint32_t height) {
 
 void Viewer::showDisplay() {
     WriteOptions o;
-    o.exposure = settings_.exposure;
-    const ImageRGBA32F display = toDisplay(beauty_, o);
+    o.exposure = settings_.render.exposure;
+    o.tonemap = settings_.render.tonemap;
+    ImageRGBA32F display = toDisplay(beauty_, o);
+    if (settings_.flipView && referenceBeauty_.width == beauty_.width &&
+        referenceBeauty_.height == beauty_.height && beauty_.width > 0) {
+        // FLIP of the displayed neural render against the reference's, as
+        // its error map (black: indistinguishable, bright: visible).
+        const FlipResult f = computeFlip(toDisplay(referenceBeauty_, o), display);
+        stats_.flipMean = f.mean;
+        display = flipErrorImage(f);
+    }
     std::vector<uint8_t> rgba(display.texels.size());
     for (size_t i = 0; i < rgba.size(); ++i)
         rgba[i] = quantize8(display.texels[i]);
     presenter_->setView(display.width, display.height, rgba.data());
-    shownExposure_ = settings_.exposure;
+    shownExposure_ = settings_.render.exposure;
+    shownTonemap_ = settings_.render.tonemap;
 }
 
 void Viewer::saveScreenshot(const Screenshot& shot, const std::string& path) {
@@ -363,7 +433,7 @@ void Viewer::saveScreenshot(const Screenshot& shot, const std::string& path) {
 
 int Viewer::run() {
     uint32_t frames = 0;
-    bool f12Was = false;
+    bool f12Was = false, fWas = false;
     auto last = Clock::now();
     while (!glfwWindowShouldClose(window_)) {
         glfwPollEvents();
@@ -385,8 +455,13 @@ int Viewer::run() {
         if (act.resetView) selectCamera(info_.camera);
         if (act.saveViewpoint) saveViewpoint();
         if (act.loadEnvironment) setEnvironment(panels_->environmentPath());
-        if (act.useSky) setEnvironment("");
+        if (act.useSky) setEnvironment("sky");
         if (act.restoreViewpoint >= 0) restoreViewpoint(size_t(act.restoreViewpoint));
+        const bool fKey =
+            glfwGetKey(window_, GLFW_KEY_F) == GLFW_PRESS && !ImGui::GetIO().WantCaptureKeyboard;
+        if (act.frameItem >= 0 || (fKey && !fWas && panels_->selected() >= 0))
+            frameItem(act.frameItem >= 0 ? act.frameItem : panels_->selected());
+        fWas = fKey;
         const bool f12 = glfwGetKey(window_, GLFW_KEY_F12) == GLFW_PRESS;
         const bool f12Pressed = f12 && !f12Was;
         f12Was = f12;
@@ -414,18 +489,30 @@ int Viewer::run() {
         const double ms = msSince(last);
         last = Clock::now();
         stats_.frameMs = frames == 0 ? ms : 0.8 * stats_.frameMs + 0.2 * ms;
-        if (args_.frames > 0)
-            std::printf("frame %u: %.1f ms, %u/%u spp\n", frames, ms, stats_.samples,
-                        stats_.target);
+        const vk::MemoryInUse memory = vk::memoryInUse();
+        stats_.memoryMB = double(memory.bytes) / (1 << 20);
+        stats_.deviceLocalMB = double(memory.deviceLocalBytes) / (1 << 20);
+        stats_.allocations = memory.allocations;
+        if (args_.frames > 0) {
+            std::printf("frame %u: %.1f ms, %u/%u spp, %.1f MB in %u allocations\n", frames, ms,
+                        stats_.samples, stats_.target, stats_.memoryMB, stats_.allocations);
+            if (settings_.flipView && stats_.flipMean >= 0.0)
+                std::printf("neural vs reference: mean FLIP %.4f at %u spp each\n", stats_.flipMean,
+                            stats_.flipSamples);
+        }
         ++frames;
         const bool exiting = args_.frames > 0 && frames >= args_.frames;
         if (act.printCommand || exiting) {
             // Any view can be reproduced headless with this line.
-            const std::string cmd = renderCommandLine(
-                info_.path, settings_, controller_.camera(),
-                info_.camera >= 0 ? info_.cameras[size_t(info_.camera)] : std::string(),
-                stats_.renderWidth, stats_.renderHeight, args_.seed,
-                environment_ ? environmentName_ : std::string(), info_.materials);
+            std::string gltfCamera;
+            if (info_.camera >= 0) {
+                const std::string& name = scene_.cameras[size_t(info_.camera)].name;
+                gltfCamera = name.empty() ? std::to_string(info_.camera) : name;
+            }
+            const std::string cmd = pt::renderCommandLine(
+                viewConfig(settings_, info_.path, controller_.camera(), gltfCamera,
+                           stats_.renderWidth, stats_.renderHeight),
+                "view.png");
             std::printf("render command: %s\n", cmd.c_str());
             std::fflush(stdout);
             panels_->setMessage(cmd);

@@ -19,7 +19,6 @@
 #include "renderer/vk/context.h"
 
 #include <memory>
-#include <tuple>
 
 struct GLFWwindow;
 
@@ -34,8 +33,12 @@ class Viewer {
 
   private:
     // What, when it changes, restarts the accumulation.
-    using AccumKey =
-        std::tuple<uint32_t, uint32_t, int, int, float, float, uint64_t, uint64_t, uint64_t>;
+    struct AccumKey {
+        pt::RenderConfig config; // display-only fields at their defaults
+        uint64_t cameraVersion = 0, sceneGeneration = 0;
+        bool flipView = false;
+        bool operator==(const AccumKey&) const = default;
+    };
 
     void loadScene(const std::string& path, const std::string& cameraName);
     void selectCamera(int index);
@@ -48,9 +51,11 @@ class Viewer {
     void buildTracer();
     void saveViewpoint();
     void restoreViewpoint(size_t index);
-    // Loads an environment map (empty path: the procedural sky); a failure is
-    // shown and the current environment stays.
-    void setEnvironment(const std::string& path);
+    // Frames SceneInfo::items[index] (frame-the-selection) and selects it.
+    void frameItem(int index);
+    // Sets the environment as --env names it (sky, constant or a map file);
+    // a failure is shown and the current environment stays.
+    void setEnvironment(const std::string& env);
     void flyWithKeys(double seconds);
 
     GLFWwindow* window_;
@@ -58,6 +63,9 @@ class Viewer {
     std::unique_ptr<vk::Context> ctx_;
     std::unique_ptr<ShaderCompiler> compiler_;
     std::unique_ptr<pt::PathTracer> tracer_; // null until shaders first compile
+    // The FLIP view's second accumulation, every material its reference;
+    // made on first use.
+    std::unique_ptr<pt::PathTracer> refTracer_;
     std::unique_ptr<ShaderWatcher> shaderWatcher_;
     std::string shaderError_;
     std::vector<Viewpoint> viewpoints_;           // of the current scene
@@ -75,8 +83,10 @@ class Viewer {
     FrameStats stats_;
     AccumKey key_{};
     bool accumulating_ = false;
-    ImageRGBA32F beauty_; // mean radiance of the accumulation so far
+    ImageRGBA32F beauty_;          // mean radiance of the accumulation so far
+    ImageRGBA32F referenceBeauty_; // the FLIP view's reference accumulation
     float shownExposure_ = 0.0f;
+    Tonemap shownTonemap_ = Tonemap::Aces;
 };
 
 } // namespace nerva::view

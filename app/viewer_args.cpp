@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <set>
 
 namespace nerva::view {
 
@@ -13,15 +14,20 @@ const char* const kViewerUsage =
     "  --spp N                 accumulation target in samples per pixel (default 256)\n"
     "  --samples-per-frame N   samples traced per displayed frame (default 1)\n"
     "  --scale S               internal render scale of the view, 0.1..1\n"
-    "  --ui-scale S            size of the UI, 0.5..4 (default: the monitor's DPI scale)\n"
     "                          (default 1, 0.5 on a CPU device such as lavapipe)\n"
-    "  --max-bounces B         path segments after the camera ray (default 4)\n"
-    "  --seed S                random seed (default 0)\n"
-    "  --camera NAME|INDEX     start from this glTF camera\n"
-    "  --env FILE.hdr|.exr     environment map (default: the procedural sky)\n"
+    "  --ui-scale S            size of the UI, 0.5..4 (default: the monitor's DPI scale)\n"
+    "  --frame NAME            frame this node, field or light (as the Scene panel lists it)\n"
+    "  --neural-flip           show the FLIP map of neural vs reference materials (the\n"
+    "                          Inspect panel's \"FLIP neural vs ref\"; renders both)\n"
     "  --viewpoint N           start from saved viewpoint N of SCENE.views.json\n"
     "                          (the Camera panel's \"Save viewpoint\" writes that file)\n"
-    "  --exposure STOPS        display exposure (default 0)\n"
+    "  nerva render's view options: --seed, --max-bounces, --camera, --look-from, --look-at,\n"
+    "                          --up, --fov, --env sky|constant|FILE, --env-color, "
+    "--env-intensity,\n"
+    "                          --env-rotation, --exposure, --tonemap, --sampling, --rr-depth,\n"
+    "                          --clamp, --materials, --reference-materials, --neural-precision,\n"
+    "                          --debug-view, --strict (see 'nerva render --help'); the\n"
+    "                          \"Print render command\" button prints the view back with them\n"
     "  --no-vsync              present without waiting for vertical blank\n"
     "  --frames N              render N frames, then exit\n"
     "  --screenshot OUT        at exit: OUT.png/.jpg the window (render and panels),\n"
@@ -61,16 +67,25 @@ float toFloat(const std::string& flag, const std::string& v, float lo, float hi)
 
 ViewerArgs parseViewerArgs(int argc, char** argv) {
     ViewerArgs a;
+    a.render.spp = 256;
+    // nerva render's options that mean something else here.
+    const std::set<std::string> notHere = {"--size", "--scale", "--field", "--at",
+                                           "--field-material"};
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto value = [&]() -> std::string {
             if (i + 1 >= argc) fail(arg + " needs a value");
             return argv[++i];
         };
+        const auto shared = pt::renderConfigOptions().find(arg);
         if (arg == "--help" || arg == "-h") {
             a.help = true;
-        } else if (arg == "--env") {
-            a.environment = value();
+        } else if (shared != pt::renderConfigOptions().end() && !notHere.count(arg)) {
+            pt::applyRenderOption(a.render, "nerva-view", arg, shared->second ? value() : "1");
+        } else if (arg == "--frame") {
+            a.frame = value();
+        } else if (arg == "--neural-flip") {
+            a.neuralFlip = true;
         } else if (arg == "--viewpoint") {
             a.viewpoint = int(toUint(arg, value(), 0, 9999));
         } else if (arg == "--shader-dir") {
@@ -81,22 +96,12 @@ ViewerArgs parseViewerArgs(int argc, char** argv) {
             if (x == std::string::npos) fail("--size expects WxH, got '" + v + "'");
             a.width = toUint(arg, v.substr(0, x), 320, 8192);
             a.height = toUint(arg, v.substr(x + 1), 200, 8192);
-        } else if (arg == "--spp") {
-            a.spp = toUint(arg, value(), 1, 1u << 20);
         } else if (arg == "--samples-per-frame") {
             a.samplesPerFrame = toUint(arg, value(), 1, 64);
         } else if (arg == "--scale") {
             a.scale = toFloat(arg, value(), 0.1f, 1.0f);
         } else if (arg == "--ui-scale") {
             a.uiScale = toFloat(arg, value(), 0.5f, 4.0f);
-        } else if (arg == "--max-bounces") {
-            a.maxBounces = toUint(arg, value(), 0, 64);
-        } else if (arg == "--seed") {
-            a.seed = toUint(arg, value(), 0, 0xffffffffu);
-        } else if (arg == "--camera") {
-            a.camera = value();
-        } else if (arg == "--exposure") {
-            a.exposure = toFloat(arg, value(), -20.0f, 20.0f);
         } else if (arg == "--frames") {
             a.frames = toUint(arg, value(), 1, 1u << 30);
         } else if (arg == "--screenshot") {
@@ -109,12 +114,13 @@ ViewerArgs parseViewerArgs(int argc, char** argv) {
             a.validation = true;
         } else if (!arg.empty() && arg[0] == '-') {
             fail("unknown option '" + arg + "'");
-        } else if (a.scene.empty()) {
-            a.scene = arg;
+        } else if (a.render.scene.empty()) {
+            a.render.scene = arg;
         } else {
-            fail("more than one scene given ('" + a.scene + "', '" + arg + "')");
+            fail("more than one scene given ('" + a.render.scene + "', '" + arg + "')");
         }
     }
+    pt::checkRenderConfig(a.render, "nerva-view");
     return a;
 }
 

@@ -64,10 +64,33 @@ float applyTonemap(float linear, Tonemap tonemap) {
     switch (tonemap) {
     case Tonemap::Aces:
         return tonemapAces(linear);
+    case Tonemap::Reinhard:
+        return linear / (1.0f + linear);
     case Tonemap::Clamp:
         break;
     }
     return clamp01(linear);
+}
+
+const char* tonemapName(Tonemap tonemap) {
+    switch (tonemap) {
+    case Tonemap::Aces:
+        return "aces";
+    case Tonemap::Reinhard:
+        return "reinhard";
+    case Tonemap::Clamp:
+        break;
+    }
+    return "clamp";
+}
+
+bool tonemapFromName(const std::string& name, Tonemap& tonemap) {
+    for (Tonemap t : {Tonemap::Clamp, Tonemap::Aces, Tonemap::Reinhard})
+        if (name == tonemapName(t)) {
+            tonemap = t;
+            return true;
+        }
+    return false;
 }
 
 ImageRGBA32F toDisplay(const ImageRGBA32F& linear, const WriteOptions& options) {

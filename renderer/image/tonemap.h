@@ -9,13 +9,20 @@
 #include "renderer/image/image.h"
 
 #include <cstdint>
+#include <string>
 
 namespace nerva {
 
 enum class Tonemap {
-    Clamp, // clip to [0, 1]
-    Aces,  // Narkowicz's fit of the ACES filmic curve, applied per channel
+    Clamp,    // clip to [0, 1]
+    Aces,     // Narkowicz's fit of the ACES filmic curve, applied per channel
+    Reinhard, // x / (1 + x) per channel: keeps more highlight detail, less contrast
 };
+
+// "clamp", "aces", "reinhard" (the command-line and viewer spelling).
+const char* tonemapName(Tonemap tonemap);
+// The tonemap called `name`; false when there is none.
+bool tonemapFromName(const std::string& name, Tonemap& tonemap);
 
 // How an image is written. exposure/tonemap/keepAlpha apply to display-referred
 // outputs (PNG/JPEG) and to toDisplay(); halfFloat applies to EXR only.

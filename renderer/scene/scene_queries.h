@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace nerva::scene {
 
@@ -22,5 +23,21 @@ size_t triangleCount(const Scene& scene);
 // from +Z and a little above, far enough that the bounding sphere fits the
 // view at the given width/height aspect. For scenes without cameras.
 Camera defaultCamera(const Scene& scene, float aspect);
+
+// The distance from a bounding sphere's centre at which it just fits a
+// perspective view of vertical field of view `yfov` (radians) and
+// width/height `aspect` (the narrower angle decides).
+float fitDistance(float radius, float yfov, float aspect);
+
+// What the viewer lists and can frame: every instance (by its node's name),
+// field and punctual light, with a world-space box (a light's is its
+// position, a directional light's the whole scene).
+enum class ItemKind { Node, Field, Light };
+struct SceneItem {
+    ItemKind kind = ItemKind::Node;
+    std::string label;
+    glm::vec3 boundsMin{0.0f}, boundsMax{0.0f};
+};
+std::vector<SceneItem> sceneItems(const Scene& scene);
 
 } // namespace nerva::scene

@@ -6,9 +6,41 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <mutex>
+#include <unordered_map>
+#include <utility>
 
 namespace nerva::vk {
 namespace {
+
+// Bytes of every live allocation, so the viewer can show memory in use;
+// freeTracked() is the allocations' destroy function.
+struct MemoryLedger {
+    std::mutex mutex;
+    std::unordered_map<VkDeviceMemory, std::pair<VkDeviceSize, bool>> live; // size, device-local
+    MemoryInUse total;
+};
+
+MemoryLedger& ledger() {
+    static MemoryLedger l;
+    return l;
+}
+
+void VKAPI_PTR freeTracked(VkDevice device, VkDeviceMemory memory,
+                           const VkAllocationCallbacks* callbacks) {
+    {
+        MemoryLedger& l = ledger();
+        const std::lock_guard lock(l.mutex);
+        const auto it = l.live.find(memory);
+        if (it != l.live.end()) {
+            l.total.bytes -= it->second.first;
+            if (it->second.second) l.total.deviceLocalBytes -= it->second.first;
+            --l.total.allocations;
+            l.live.erase(it);
+        }
+    }
+    vkFreeMemory(device, memory, callbacks);
+}
 
 Handle<VkDeviceMemory> allocate(const Context& ctx, const VkMemoryRequirements& req,
                                 VkMemoryPropertyFlags props, bool deviceAddress) {
@@ -20,10 +52,23 @@ Handle<VkDeviceMemory> allocate(const Context& ctx, const VkMemoryRequirements& 
     ai.memoryTypeIndex = ctx.findMemoryType(req.memoryTypeBits, props);
     VkDeviceMemory memory = VK_NULL_HANDLE;
     VK_CHECK(vkAllocateMemory(ctx.device(), &ai, nullptr, &memory));
-    return {ctx.device(), memory, vkFreeMemory};
+    const bool local = (props & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT) != 0;
+    MemoryLedger& l = ledger();
+    const std::lock_guard lock(l.mutex);
+    l.live[memory] = {req.size, local};
+    l.total.bytes += req.size;
+    if (local) l.total.deviceLocalBytes += req.size;
+    ++l.total.allocations;
+    return {ctx.device(), memory, freeTracked};
 }
 
 } // namespace
+
+MemoryInUse memoryInUse() {
+    MemoryLedger& l = ledger();
+    const std::lock_guard lock(l.mutex);
+    return l.total;
+}
 
 Buffer createBuffer(const Context& ctx, VkDeviceSize size, VkBufferUsageFlags usage,
                     MemoryUse use) {

@@ -18,6 +18,15 @@ enum class MemoryUse {
     Readback, // host-visible, cached where possible (CPU reads)
 };
 
+// Memory allocated through this file and not yet freed, over all devices
+// (swapchains and Dear ImGui's own allocations are not in it).
+struct MemoryInUse {
+    VkDeviceSize bytes = 0;
+    VkDeviceSize deviceLocalBytes = 0; // of which device-local
+    uint32_t allocations = 0;
+};
+MemoryInUse memoryInUse();
+
 struct Buffer {
     Handle<VkBuffer> buffer;
     Handle<VkDeviceMemory> memory;

@@ -22,6 +22,8 @@ class ArgParser {
 
     const std::vector<std::string>& positional() const { return positional_; }
     bool has(const std::string& name) const { return values_.count(name) > 0; }
+    // Every option given, by name (flags have the value "1").
+    const std::map<std::string, std::string>& values() const { return values_; }
     std::string get(const std::string& name, const std::string& fallback = "") const;
     uint32_t getUint(const std::string& name, uint32_t fallback, uint32_t min = 0,
                      uint32_t max = UINT32_MAX) const;

@@ -6,15 +6,12 @@
 #include "renderer/gpu/gpu_scene.h"
 #include "renderer/image/image_io.h"
 #include "renderer/pathtracer/path_tracer.h"
+#include "renderer/pathtracer/render_config.h"
 #include "renderer/scene/environment_map.h"
 #include "renderer/scene/gltf_loader.h"
 #include "renderer/scene/scene_queries.h"
 #include "renderer/shader/shader_compiler.h"
 #include "renderer/vk/context.h"
-
-#include "neural/formats/ntri.h"
-
-#include <glm/gtc/matrix_transform.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -22,6 +19,7 @@
 #include <csignal>
 #include <cstdio>
 #include <optional>
+#include <set>
 
 #include <unistd.h>
 
@@ -41,7 +39,8 @@ constexpr const char* kUsage =
     "  --env sky|constant|FILE.hdr|FILE.exr  environment (default sky, importance sampled);\n"
     "                        --env-color R,G,B (constant) --env-intensity K --env-rotation "
     "DEGREES\n"
-    "  --exposure STOPS      PNG exposure before the ACES tonemap (default 0)\n"
+    "  --exposure STOPS      PNG exposure before the tonemap (default 0)\n"
+    "  --tonemap aces|reinhard|clamp  PNG tone curve (default aces)\n"
     "  --aov LIST            also write auxiliary outputs: albedo,normal,depth,samples,variance;\n"
     "                        EXR output gets them as layers, other formats as OUT.<aov>.exr\n"
     "  --sampling mis|light|bsdf  how paths find light (default mis)\n"
@@ -55,45 +54,16 @@ constexpr const char* kUsage =
     "                        (NERVA_materials_neural) with it (default) or with their reference\n"
     "  --reference-materials A,B  these materials (names or indices) render their reference\n"
     "  --neural-precision auto|fp32|fp16  the neural decoder's arithmetic (default auto)\n"
-    "  --debug-view latents[:K]|level  show, instead of radiance, neural materials' latent\n"
-    "                        channels K..K+2 (default 0) or the latent level chosen per pixel\n"
+    "  --debug-view latents[:K]|level|steps|normals  show, instead of radiance, neural\n"
+    "                        materials' latent channels K..K+2 (default 0), the latent level\n"
+    "                        chosen per pixel, fields' sphere-tracing steps as a heat map, or\n"
+    "                        the first hit's shading normal\n"
     "  --strict              a neural material that cannot be used is an error (exit 2)\n"
     "                        instead of a warning and its reference\n"
     "  --device INDEX|NAME   Vulkan device (see 'nerva info')\n"
     "  --validation          enable the Vulkan validation layer\n"
     "  --quiet               no progress output\n"
     "Ctrl-C stops after the current batch and writes the samples done (exit code 130).\n";
-
-scene::Camera chooseCamera(const scene::Scene& s, const ArgParser& args, uint32_t w, uint32_t h) {
-    scene::Camera cam;
-    if (args.has("--camera"))
-        cam = s.cameras[scene::findCamera(s, args.get("--camera"))];
-    else if (!s.cameras.empty())
-        cam = s.cameras[0];
-    else
-        cam = scene::defaultCamera(s, float(w) / float(h));
-    if (args.has("--look-from") || args.has("--look-at")) {
-        const glm::vec3 from = args.getVec3("--look-from", glm::vec3(cam.toWorld[3]));
-        const glm::vec3 at = args.getVec3("--look-at", from - glm::vec3(cam.toWorld[2]));
-        const glm::vec3 up = args.getVec3("--up", glm::vec3(0, 1, 0));
-        if (glm::length(at - from) < 1e-6f || glm::length(glm::cross(at - from, up)) < 1e-6f)
-            throw Error(
-                "render: --look-from, --look-at and --up must span a view (they are parallel)");
-        cam.toWorld = glm::inverse(glm::lookAt(from, at, up));
-        cam.perspective = true;
-        cam.name = "override";
-    }
-    if (args.has("--fov")) {
-        const float fov = args.getFloat("--fov", 45.0f);
-        if (!(fov > 0.1f && fov < 179.0f))
-            throw Error("render: --fov must be in (0.1, 179) degrees");
-        cam.yfov = glm::radians(fov);
-        cam.perspective = true;
-    } else if (cam.name == "override") {
-        cam.yfov = glm::radians(45.0f);
-    }
-    return cam;
-}
 
 const std::vector<std::string> kAovNames = {"albedo", "normal", "depth", "samples", "variance"};
 
@@ -138,158 +108,41 @@ void writeOutputs(const std::string& out, const pt::RenderOutput& r,
     writeImage(out, r.beauty, write);
 }
 
-// Comma-separated material names or indices -> material indices.
-std::vector<uint32_t> materialList(const scene::Scene& s, const std::string& list) {
-    std::vector<uint32_t> out;
-    size_t start = 0;
-    while (start < list.size()) {
-        const size_t end = std::min(list.find(',', start), list.size());
-        const std::string item = list.substr(start, end - start);
-        start = end + 1;
-        if (item.empty()) continue;
-        const auto named = std::find_if(s.materials.begin(), s.materials.end(),
-                                        [&](const scene::Material& m) { return m.name == item; });
-        if (named != s.materials.end()) {
-            out.push_back(uint32_t(named - s.materials.begin()));
-        } else if (item.find_first_not_of("0123456789") == std::string::npos && item.size() < 9 &&
-                   std::stoul(item) < s.materials.size()) {
-            out.push_back(uint32_t(std::stoul(item)));
-        } else {
-            throw Error("render: --reference-materials: '" + item +
-                        "' is not a material of the scene");
-        }
-    }
-    return out;
-}
-
-// --field FILE --at X,Y,Z --scale S --field-material M: one more field in
-// the scene; the bounds grow by its box (for the default camera). A bad
-// file fails here, before any Vulkan work, with the reader's one-line error.
-void addFieldOption(scene::Scene& s, const ArgParser& args) {
-    if (!args.has("--field")) {
-        for (const char* o : {"--at", "--scale", "--field-material"})
-            if (args.has(o)) throw Error(std::string("render: ") + o + " needs --field");
-        return;
-    }
-    scene::Field f;
-    f.uri = args.get("--field");
-    f.node = "--field";
-    const glm::vec3 at = args.getVec3("--at", glm::vec3(0.0f));
-    const float scale = args.getFloat("--scale", 1.0f);
-    if (!(scale > 0.0f) || !std::isfinite(scale))
-        throw Error("render: --scale must be positive and finite");
-    f.toWorld = glm::scale(glm::translate(glm::mat4(1.0f), at), glm::vec3(scale));
-    if (args.has("--field-material")) {
-        const std::string m = args.get("--field-material");
-        for (size_t i = 0; i < s.materials.size() && f.material < 0; ++i)
-            if (s.materials[i].name == m || std::to_string(i) == m) f.material = int32_t(i);
-        if (f.material < 0)
-            throw Error("render: --field-material '" + m + "' is not a material of the scene");
-    }
-    f.asset = std::make_shared<const formats::NtriAsset>(formats::readNtri(f.uri));
-    const glm::vec3 lo = at - glm::vec3(scale), hi = at + glm::vec3(scale);
-    const bool empty = s.instances.empty() && s.fields.empty();
-    s.boundsMin = empty ? lo : glm::min(s.boundsMin, lo);
-    s.boundsMax = empty ? hi : glm::max(s.boundsMax, hi);
-    s.fields.push_back(std::move(f));
-}
-
 } // namespace
 
 int cmdRender(const Args& argv) {
-    const ArgParser args("render", argv,
-                         {"-o",
-                          "--output",
-                          "--size",
-                          "--spp",
-                          "--seed",
-                          "--max-bounces",
-                          "--camera",
-                          "--look-from",
-                          "--look-at",
-                          "--up",
-                          "--fov",
-                          "--env",
-                          "--env-color",
-                          "--env-intensity",
-                          "--env-rotation",
-                          "--exposure",
-                          "--device",
-                          "--aov",
-                          "--sampling",
-                          "--rr-depth",
-                          "--clamp",
-                          "--field",
-                          "--at",
-                          "--scale",
-                          "--field-material",
-                          "--materials",
-                          "--reference-materials",
-                          "--debug-view",
-                          "--neural-precision"},
-                         {"--validation", "--quiet", "--strict", "--help", "-h"});
+    // Every option but these few is the view's (pt::RenderConfig), shared
+    // with nerva-view, which prints a view back as this command line.
+    std::set<std::string> valued = {"-o", "--output", "--device", "--aov"};
+    std::set<std::string> flags = {"--validation", "--quiet", "--help", "-h"};
+    for (const auto& [name, takesValue] : pt::renderConfigOptions())
+        (takesValue ? valued : flags).insert(name);
+    const ArgParser args("render", argv, valued, flags);
     const std::string out = args.get("-o", args.get("--output"));
     if (const int rc = checkUsage(args, kUsage, out); rc >= 0) return rc;
-    const std::string scenePath = args.positional()[0];
     imageFormatOf(out); // unsupported extension: fail before any work
 
-    pt::RenderSettings settings;
-    args.getSize("--size", settings.width, settings.height);
-    settings.spp = args.getUint("--spp", 16, 1, 1u << 20);
-    settings.seed = args.getUint("--seed", 0);
-    settings.maxBounces = args.getUint("--max-bounces", 4, 0, 1024);
+    pt::RenderConfig config;
+    config.scene = args.positional()[0];
+    for (const auto& [name, value] : args.values())
+        if (pt::renderConfigOptions().count(name))
+            pt::applyRenderOption(config, "render", name, value);
+    pt::checkRenderConfig(config, "render");
+    const std::string& scenePath = config.scene;
     // The environment is read before any Vulkan work, so a bad map fails fast.
-    const std::string env = args.get("--env", "sky");
-    std::optional<EnvironmentMap> envMap;
-    if (env == "constant")
-        envMap = constantEnvironment(args.getVec3("--env-color", glm::vec3(1.0f)));
-    else if (env != "sky")
-        envMap = loadEnvironmentMap(env);
-    settings.envRotation = glm::radians(args.getFloat("--env-rotation", 0.0f));
-    settings.envIntensity = args.getFloat("--env-intensity", 1.0f);
-    const std::string sampling = args.get("--sampling", "mis");
-    if (sampling != "mis" && sampling != "light" && sampling != "bsdf")
-        throw Error("render: --sampling must be 'mis', 'light' or 'bsdf'");
-    settings.samplingMode = sampling == "mis"     ? shared::kSamplingMis
-                            : sampling == "light" ? shared::kSamplingLight
-                                                  : shared::kSamplingBsdf;
-    settings.rrDepth = args.getUint("--rr-depth", 3, 0, 1024);
-    settings.clampLuminance = args.getFloat("--clamp", 0.0f);
-    if (settings.clampLuminance < 0.0f) throw Error("render: --clamp must not be negative");
-    const std::string materials = args.get("--materials", "neural");
-    if (materials != "neural" && materials != "reference")
-        throw Error("render: --materials must be 'neural' or 'reference'");
-    settings.neuralMaterials = materials == "neural";
-    const std::string precision = args.get("--neural-precision", "auto");
-    if (precision != "auto" && precision != "fp32" && precision != "fp16")
-        throw Error("render: --neural-precision must be 'auto', 'fp32' or 'fp16'");
-    settings.neuralPrecision = precision == "fp32"   ? pt::NeuralPrecision::Fp32
-                               : precision == "fp16" ? pt::NeuralPrecision::Fp16
-                                                     : pt::NeuralPrecision::Auto;
-    if (args.has("--debug-view")) {
-        const std::string v = args.get("--debug-view");
-        if (v == "level") {
-            settings.debugView = shared::kDebugViewLatentLevel;
-        } else if (v == "latents" ||
-                   (v.rfind("latents:", 0) == 0 && v.size() == 9 && v[8] >= '0' && v[8] <= '5')) {
-            settings.debugView = shared::kDebugViewLatents;
-            settings.debugChannel = v.size() == 9 ? uint32_t(v[8] - '0') : 0u;
-        } else {
-            throw Error("render: --debug-view must be 'level', 'latents' or 'latents:K' (K 0-5)");
-        }
-    }
+    const std::optional<EnvironmentMap> envMap = pt::configEnvironment(config);
     const std::vector<std::string> aovs = parseAovs(args.get("--aov"));
     WriteOptions write;
-    write.exposure = args.getFloat("--exposure", 0.0f);
+    write.exposure = config.exposure;
+    write.tonemap = config.tonemap;
     const bool quiet = args.has("--quiet");
     const InterruptGuard interruptGuard; // from here on Ctrl-C keeps what is done
 
     using Clock = std::chrono::steady_clock;
     const auto t0 = Clock::now();
     scene::Scene sceneModel = scene::loadGltf(scenePath);
-    addFieldOption(sceneModel, args);
-    settings.referenceMaterials = materialList(sceneModel, args.get("--reference-materials"));
-    settings.camera = chooseCamera(sceneModel, args, settings.width, settings.height);
+    pt::addConfigField(sceneModel, config, "render");
+    const pt::RenderSettings settings = pt::configRenderSettings(config, sceneModel);
     for (const std::string& w : sceneModel.warnings)
         std::fprintf(stderr, "warning: %s: %s\n", scenePath.c_str(), w.c_str());
 
@@ -300,7 +153,7 @@ int cmdRender(const Args& argv) {
     ShaderCompiler compiler;
     std::vector<std::string> gpuWarnings;
     gpu::GpuSceneOptions sceneOptions;
-    sceneOptions.strictNeural = args.has("--strict");
+    sceneOptions.strictNeural = config.strict;
     gpu::GpuScene gpuScene(ctx, sceneModel, gpuWarnings, sceneOptions);
     if (envMap) gpuScene.setEnvironment(*envMap);
     for (const std::string& w : gpuWarnings)
