@@ -61,3 +61,31 @@ TEST_F(ContextTest, BuffersRoundTripThroughTheDevice) {
 
 } // namespace
 } // namespace nerva
+
+namespace nerva {
+namespace {
+
+// The ledger behind the viewer's "GPU memory" line: every allocation counted
+// while it lives, device-local ones apart, and nothing left after it is freed.
+TEST_F(ContextTest, MemoryInUseCountsLiveAllocations) {
+    const vk::MemoryInUse before = vk::memoryInUse();
+    constexpr VkDeviceSize kBytes = 3 << 20;
+    {
+        vk::Buffer dev = vk::createBuffer(ctx(), kBytes, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
+                                          vk::MemoryUse::Device);
+        vk::Buffer host = vk::createBuffer(ctx(), kBytes, 0, vk::MemoryUse::Upload);
+        const vk::MemoryInUse during = vk::memoryInUse();
+        EXPECT_EQ(during.allocations, before.allocations + 2);
+        EXPECT_GE(during.bytes, before.bytes + 2 * kBytes);
+        EXPECT_GE(during.deviceLocalBytes, before.deviceLocalBytes + kBytes);
+        vk::Buffer moved = std::move(dev); // a move is not a second allocation
+        EXPECT_EQ(vk::memoryInUse().allocations, during.allocations);
+    }
+    const vk::MemoryInUse after = vk::memoryInUse();
+    EXPECT_EQ(after.bytes, before.bytes);
+    EXPECT_EQ(after.deviceLocalBytes, before.deviceLocalBytes);
+    EXPECT_EQ(after.allocations, before.allocations);
+}
+
+} // namespace
+} // namespace nerva

@@ -5,12 +5,15 @@
 // shown.
 #include "renderer/image/flip.h"
 #include "renderer/image/image_io.h"
+#include "renderer/scene/gltf_loader.h"
+#include "renderer/scene/scene_queries.h"
 #include "tests/support/process.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -246,3 +249,54 @@ TEST(Viewer, ShaderCompileErrorIsShownNotFatal) {
 } // namespace
 
 #endif // NERVA_VIEW
+
+namespace {
+
+// Frame-the-selection and the live FLIP view, on the shader ball: --frame
+// puts the named node at the centre of the view (the printed camera looks at
+// its box's centre), and --neural-flip renders neural and reference side by
+// side and shows their FLIP map (dark: agreement) with its mean.
+TEST(Viewer, FramesTheSelectionAndShowsNeuralVsReferenceFlip) {
+    if (!haveXvfb()) GTEST_SKIP() << "xvfb-run is not installed";
+    const fs::path scene = kSource / "assets" / "scenes" / "shaderball" / "shaderball.gltf";
+    const fs::path shot = scratch() / "flip-view.png";
+    const RunResult v = run(underXvfb(scene.string() +
+                                      " --size 650x240 --scale 0.5 --spp 2 --frames 3 "
+                                      "--frame shaderball_velvet --neural-flip --screenshot " +
+                                      shot.string()));
+    ASSERT_EQ(v.exitCode, 0) << v.out << v.err;
+
+    const auto items = nerva::scene::sceneItems(nerva::scene::loadGltf(scene.string()));
+    const auto velvet = std::find_if(
+        items.begin(), items.end(), [](const auto& it) { return it.label == "shaderball_velvet"; });
+    ASSERT_NE(velvet, items.end());
+    const glm::vec3 centre = 0.5f * (velvet->boundsMin + velvet->boundsMax);
+    const size_t at = v.out.rfind("--look-at ");
+    const size_t from = v.out.rfind("--look-from ");
+    ASSERT_NE(at, std::string::npos) << v.out;
+    ASSERT_NE(from, std::string::npos) << v.out;
+    glm::vec3 a, f;
+    ASSERT_EQ(std::sscanf(v.out.c_str() + at, "--look-at %f,%f,%f", &a.x, &a.y, &a.z), 3);
+    ASSERT_EQ(std::sscanf(v.out.c_str() + from, "--look-from %f,%f,%f", &f.x, &f.y, &f.z), 3);
+    // The view direction passes through the centre of the framed node.
+    const glm::vec3 dir = glm::normalize(a - f), toCentre = centre - f;
+    EXPECT_LT(glm::length(toCentre - dir * glm::dot(toCentre, dir)), 1e-3f) << v.out;
+
+    // The FLIP of neural vs reference is reported and small (2 spp: mostly
+    // noise) and the view shows the error map, dark where they agree.
+    const size_t flip = v.out.rfind("mean FLIP ");
+    ASSERT_NE(flip, std::string::npos) << v.out;
+    const float mean = std::strtof(v.out.c_str() + flip + 10, nullptr);
+    EXPECT_GT(mean, 0.0f);
+    EXPECT_LT(mean, 0.25f);
+    const nerva::ImageRGBA32F view =
+        crop(nerva::readDisplayImage(shot.string()), kSidebar, 650 - kSidebar);
+    double luminance = 0.0;
+    for (size_t i = 0; i < view.texels.size(); i += 4)
+        luminance += (view.texels[i] + view.texels[i + 1] + view.texels[i + 2]) / 3.0;
+    luminance /= double(view.texels.size() / 4);
+    EXPECT_LT(luminance, 0.3) << "an error map is mostly dark";
+    EXPECT_GT(distinctColours(view), 50u) << "but not blank";
+}
+
+} // namespace

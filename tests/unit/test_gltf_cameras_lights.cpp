@@ -6,6 +6,7 @@
 #include "renderer/scene/gltf_loader.h"
 #include "renderer/scene/scene_queries.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace {
@@ -162,6 +163,61 @@ TEST(SceneQueries, TriangleCountCountsEveryInstance) {
     EXPECT_EQ(s.instances.size(), 2u);
     EXPECT_EQ(nerva::scene::triangleCount(s), 4u);
     expectNear(s.boundsMax, {4, 1, 0});
+}
+
+} // namespace
+
+namespace {
+
+// The Scene panel's items: instances by node name with their world boxes,
+// lights at their positions (directional: the whole scene), fields by their
+// placed box; and the distance at which a sphere fits a view.
+TEST(SceneQueries, SceneItemsHaveWorldBoxes) {
+    const Scene s =
+        loadGltf(std::string(NERVA_SOURCE_DIR_FOR_TESTS) + "/assets/scenes/tests/spheres.gltf");
+    const std::vector<nerva::scene::SceneItem> items = nerva::scene::sceneItems(s);
+    ASSERT_EQ(items.size(), s.instances.size() + s.fields.size() + s.lights.size());
+    glm::vec3 lo(1e30f), hi(-1e30f);
+    for (size_t i = 0; i < s.instances.size(); ++i) {
+        EXPECT_EQ(items[i].kind, nerva::scene::ItemKind::Node);
+        EXPECT_EQ(items[i].label, s.instances[i].node);
+        EXPECT_LE(items[i].boundsMin.x, items[i].boundsMax.x);
+        lo = glm::min(lo, items[i].boundsMin);
+        hi = glm::max(hi, items[i].boundsMax);
+    }
+    // The instances' boxes together are the scene's bounds.
+    expectNear(lo, s.boundsMin, 1e-4f);
+    expectNear(hi, s.boundsMax, 1e-4f);
+    // A sphere node: a cube box around its centre.
+    const auto sphere = std::find_if(items.begin(), items.end(), [](const auto& it) {
+        return it.label == "sphere_gold_roughness_2";
+    });
+    ASSERT_NE(sphere, items.end());
+    const glm::vec3 size = sphere->boundsMax - sphere->boundsMin;
+    EXPECT_NEAR(size.x, size.y, 1e-3f);
+    EXPECT_NEAR(size.x, size.z, 1e-3f);
+
+    Scene withField = s;
+    nerva::scene::Field f;
+    f.node = "knot";
+    f.toWorld = glm::mat4(0.5f);
+    f.toWorld[3] = glm::vec4(1.0f, 2.0f, 3.0f, 1.0f);
+    withField.fields.push_back(f);
+    const auto fieldItems = nerva::scene::sceneItems(withField);
+    const auto& knot = fieldItems[s.instances.size()];
+    EXPECT_EQ(knot.kind, nerva::scene::ItemKind::Field);
+    EXPECT_EQ(knot.label, "knot");
+    expectNear(knot.boundsMin, {0.5f, 1.5f, 2.5f}, 1e-6f);
+    expectNear(knot.boundsMax, {1.5f, 2.5f, 3.5f}, 1e-6f);
+}
+
+TEST(SceneQueries, FitDistanceFitsTheSphereInTheNarrowerAngle) {
+    const float yfov = 0.8f;
+    // Wide view: the vertical angle decides, sin(yfov/2) = r / d.
+    EXPECT_NEAR(nerva::scene::fitDistance(2.0f, yfov, 2.0f), 2.0f / std::sin(0.4f), 1e-5f);
+    // Tall view: the horizontal angle, narrower, decides.
+    const float halfX = std::atan(std::tan(0.4f) * 0.5f);
+    EXPECT_NEAR(nerva::scene::fitDistance(2.0f, yfov, 0.5f), 2.0f / std::sin(halfX), 1e-5f);
 }
 
 } // namespace
