@@ -212,6 +212,9 @@ PanelActions Panels::draw(float windowHeight, ViewSettings& s, const SceneInfo& 
         ImGui::Text("samples     %u / %u", stats.samples, stats.target);
         ImGui::ProgressBar(stats.target ? float(stats.samples) / float(stats.target) : 0.0f);
         ImGui::Text("render      %u x %u", stats.renderWidth, stats.renderHeight);
+        if (scene.fields > 0)
+            ImGui::Text("fields      %zu: %.1f steps/call (%llu calls)", scene.fields,
+                        stats.fieldStepsPerCall, static_cast<unsigned long long>(stats.fieldCalls));
         ImGui::Text("GPU memory  %.1f MB (%.1f device-local, %u allocations)", stats.memoryMB,
                     stats.deviceLocalMB, stats.allocations);
         ImGui::TextWrapped("device      %s", scene.device.c_str());

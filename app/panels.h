@@ -36,6 +36,7 @@ struct SceneInfo {
     std::vector<std::string> cameras;
     int camera = -1; // selected glTF camera, -1 = free orbit
     uint64_t triangles = 0;
+    size_t fields = 0; // tri-plane fields in the scene
     std::string device;
     std::string shaderError; // last failed shader reload (the previous pipeline still runs)
     std::vector<std::string> viewpoints; // names of the saved viewpoints (SCENE.views.json)
@@ -59,6 +60,10 @@ struct FrameStats {
     uint32_t samples = 0, target = 0;
     uint32_t renderWidth = 0, renderHeight = 0;
     double memoryMB = 0.0, deviceLocalMB = 0.0; // vk::memoryInUse()
+    // Tri-plane fields: intersection-shader calls and sphere-tracing steps
+    // per call over the accumulation so far (0 calls: no field was hit).
+    uint64_t fieldCalls = 0;
+    double fieldStepsPerCall = 0.0;
     uint32_t allocations = 0;
     // The live FLIP view: mean FLIP of neural vs reference so far (< 0: none).
     double flipMean = -1.0;

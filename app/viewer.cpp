@@ -226,6 +226,7 @@ void Viewer::loadScene(const std::string& path, const std::string& cameraName) {
     info_.warnings = scene_.warnings;
     info_.warnings.insert(info_.warnings.end(), gpuWarnings.begin(), gpuWarnings.end());
     info_.triangles = gpuScene_->triangleCount();
+    info_.fields = gpuScene_->fields().count();
     for (size_t m = 0; m < scene_.materials.size(); ++m) {
         const std::string& name = scene_.materials[m].name;
         info_.materials.push_back(name.empty() ? "material " + std::to_string(m) : name);
@@ -354,6 +355,7 @@ void Viewer::traceAndDisplay(uint32_t width, uint32_t height) {
             refTracer_->begin(*gpuScene_, ref);
         }
         stats_.flipMean = -1.0;
+        gpuScene_->fields().resetStats();
         key_ = key;
         accumulating_ = true;
     }
@@ -371,6 +373,11 @@ void Viewer::traceAndDisplay(uint32_t width, uint32_t height) {
             stats_.flipSamples = refTracer_->samplesDone();
         }
         stats_.traceMs = ms;
+        if (info_.fields > 0) {
+            const gpu::FieldStats fs = gpuScene_->fields().stats();
+            stats_.fieldCalls = fs.calls;
+            stats_.fieldStepsPerCall = fs.stepsPerCall();
+        }
         stats_.mraysPerSecond = ms > 0.0 ? double(rays) / ms * 1e-3 : 0.0;
         showDisplay();
     } else if (settings_.render.exposure != shownExposure_ ||

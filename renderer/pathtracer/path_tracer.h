@@ -52,7 +52,9 @@ struct RenderSettings {
     // neuralMaterials is on: the viewer's per-material switch.
     std::vector<uint32_t> referenceMaterials;
     NeuralPrecision neuralPrecision = NeuralPrecision::Auto;
-    // Inspection of neural materials instead of radiance (shared::kDebugView*).
+    // What camera rays show instead of radiance (shared::kDebugView*): neural
+    // materials' latents or latent level, tri-plane fields' sphere-tracing
+    // steps, or first-hit shading normals. 0: radiance.
     uint32_t debugView = 0;
     uint32_t debugChannel = 0; // first of the three latent channels shown
 };

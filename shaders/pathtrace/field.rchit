@@ -5,12 +5,12 @@
 #include "pathtrace/field_common.glsl"
 #include "pathtrace/shade_surface.glsl"
 
-hitAttributeEXT vec3 fieldHit; // the hit point in field space (field.rint)
+hitAttributeEXT FieldHitAttributes fieldHit; // field.rint's hit point and march steps
 
 void main() {
     FrameGlobals g = globals();
     GpuField f = hitField();
-    vec3 pf = fieldHit;
+    vec3 pf = fieldHit.p;
     vec3 grad = fieldGradient(f, pf).yzw;
     // p_field = (p_object - c) * w: the object-space normal is the field
     // gradient's direction; normals go to the world by the inverse transpose.
@@ -48,5 +48,6 @@ void main() {
     h.origin = offsetOrigin(p, ng) + ng * (2.0 * kFieldEpsilon * worldPerField);
     h.material = f.material;
     h.emitterArea = 0.0; // fields are not sampled as lights
+    h.fieldSteps = fieldHit.steps;
     shadeSurface(g, h);
 }

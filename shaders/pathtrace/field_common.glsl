@@ -19,6 +19,19 @@ const float kFieldEpsilon = 2e-4;
 const float kFieldStepScale = 0.9;
 const uint kFieldMaxSteps = 96u;
 const uint kFieldRefineSteps = 4u;
+// kDebugViewFieldSteps shows kDebugFieldStepsFull (shared/scene_types.h) as
+// its brightest colour: the most steps one march takes (array size 0, an
+// error, when the two disagree).
+const uint kFieldStepsCheck[kFieldMaxSteps + kFieldRefineSteps == kDebugFieldStepsFull ? 1 : 0] =
+    uint[1](0u);
+
+// The hit attribute field.rint reports and field.rchit reads, 16 bytes
+// (maxRayHitAttributeSize is at least 32): the hit point in field space and
+// the steps the march took to find it (for kDebugViewFieldSteps).
+struct FieldHitAttributes {
+    vec3 p;
+    uint steps;
+};
 
 GpuField hitField() {
     return FieldsRef(globals().fields).f[gl_InstanceCustomIndexEXT];

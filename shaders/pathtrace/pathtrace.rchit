@@ -60,5 +60,6 @@ void main() {
     h.origin = offsetOrigin(p, ng);
     h.material = geo.material;
     h.emitterArea = worldArea;
+    h.fieldSteps = 0u;
     shadeSurface(g, h);
 }

@@ -7,6 +7,12 @@ layout(location = 0) rayPayloadInEXT PathPayload payload;
 
 void main() {
     FrameGlobals g = globals();
+    // The field-steps and normals views show misses black.
+    if (payload.depth == 0u &&
+        (g.debugView == kDebugViewFieldSteps || g.debugView == kDebugViewNormals)) {
+        payload.done = 1u;
+        return;
+    }
     vec3 dir = gl_WorldRayDirectionEXT;
     float w = 1.0;
     if (payload.depth > 0u) {

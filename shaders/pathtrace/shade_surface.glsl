@@ -27,6 +27,7 @@ struct SurfaceHit {
     float coneWidth;  // ray-cone width at the hit (world units)
     float cosIn;      // dot(ng, wo)
     float emitterArea; // world area of the emitting triangle for light-sampling MIS; 0: not light-sampled
+    uint fieldSteps;   // fields: sphere-tracing steps of the march that found the hit; triangles: 0
 };
 
 // Offsets a ray origin off the surface along the geometric normal, scaled to
@@ -44,11 +45,41 @@ bool unoccluded(vec3 origin, vec3 dir, float dist) {
     return shadowVisible != 0u;
 }
 
+// Viridis, t in [0, 1] (a degree-6 polynomial fit of matplotlib's map):
+// dark purple to bright yellow, the green channel rising monotonically.
+vec3 debugViridis(float t) {
+    const vec3 c0 = vec3(0.2777273272234177, 0.005407344544966578, 0.3340998053353061);
+    const vec3 c1 = vec3(0.1050930431085774, 1.404613529898575, 1.384590162594685);
+    const vec3 c2 = vec3(-0.3308618287255563, 0.214847559468213, 0.09509516302823659);
+    const vec3 c3 = vec3(-4.634230498983486, -5.799100973351585, -19.33244095627987);
+    const vec3 c4 = vec3(6.228269936347081, 14.17993336680509, 56.69055260068105);
+    const vec3 c5 = vec3(4.776384997670288, -13.74514537774601, -65.35303263337234);
+    const vec3 c6 = vec3(-5.435455855934631, 4.645852612178535, 26.3124352495832);
+    t = clamp(t, 0.0, 1.0);
+    return clamp(c0 + t * (c1 + t * (c2 + t * (c3 + t * (c4 + t * (c5 + t * c6))))), 0.0, 1.0);
+}
+
+// The first-hit shading normal, world space (the normal AOV): the layered
+// material's base frame (its normal maps), the surface frame for neural ones.
+vec3 firstHitNormal(Frame frame, SurfaceBsdf bsdf) {
+    return toWorld(frame, bsdf.neural ? vec3(0.0, 0.0, 1.0) : bsdf.lp.baseFrame.n);
+}
+
 void addRadiance(FrameGlobals g, vec3 c) {
     payload.radiance += clampContribution(c, g.clampLuminance);
 }
 
 void shadeSurface(FrameGlobals g, SurfaceHit h) {
+    // kDebugViewFieldSteps needs no material: fields show their march's
+    // steps, triangles grey (scene_types.h).
+    if (g.debugView == kDebugViewFieldSteps && payload.depth == 0u) {
+        payload.hitDistance = gl_HitTEXT;
+        payload.radiance = h.fieldSteps > 0u
+                               ? debugViridis(float(h.fieldSteps) / float(kDebugFieldStepsFull))
+                               : vec3(0.18);
+        payload.done = 1u;
+        return;
+    }
     GpuMaterial mat = MaterialsRef(g.materials).m[h.material];
     vec3 wo = -gl_WorldRayDirectionEXT;
     vec3 p = h.p;
@@ -65,7 +96,9 @@ void shadeSurface(FrameGlobals g, SurfaceHit h) {
 
     if (g.debugView != kDebugViewNone && payload.depth == 0u) {
         payload.hitDistance = gl_HitTEXT;
-        payload.radiance = surfaceDebugColour(g, bsdf);
+        payload.radiance = g.debugView == kDebugViewNormals
+                               ? 0.5 + 0.5 * firstHitNormal(frame, bsdf)
+                               : surfaceDebugColour(g, bsdf);
         payload.done = 1u;
         return;
     }
@@ -77,7 +110,7 @@ void shadeSurface(FrameGlobals g, SurfaceHit h) {
         payload.albedo = bsdf.neural ? vec3(0.0)
                                      : bsdf.lp.diffuseColor +
                                            bsdf.lp.conductorCoverage * bsdf.lp.conductorF0;
-        payload.normal = toWorld(frame, bsdf.neural ? vec3(0.0, 0.0, 1.0) : bsdf.lp.baseFrame.n);
+        payload.normal = firstHitNormal(frame, bsdf);
     }
 
     // Emission found by this ray. Camera rays see it fully; later rays weigh

@@ -118,9 +118,25 @@ NERVA_CONST uint kSamplingBsdf = 2;
 // level the stochastic choice picked (a colour per level: 0 red, 1 orange,
 // 2 yellow, 3 green, 4 cyan, 5 blue, 6 violet, 7+ white). Surfaces with a
 // reference material show grey.
+// kDebugViewFieldSteps: for camera rays whose first hit is a tri-plane field,
+// the sphere-tracing steps field.rint took for that hit (field evaluations,
+// regula falsi refinement included), as viridis (a polynomial fit,
+// debugViridis in pathtrace/shade_surface.glsl) of steps /
+// kDebugFieldStepsFull: 0 steps dark purple (0.28, 0.01, 0.33),
+// kDebugFieldStepsFull = kFieldMaxSteps + kFieldRefineSteps (the most one
+// march takes) bright yellow (0.99, 0.91, 0.13). The map's green channel
+// rises monotonically, so a colour decodes back to its count. Triangles show
+// grey (0.18), misses black. Only the march of the hit that was kept shows:
+// marches that report no hit (rays passing by a field, or through its box
+// to something behind it) cannot be shown.
+// kDebugViewNormals: the first-hit shading normal (the normal AOV's value,
+// world space) as 0.5 + 0.5 n, triangles and fields alike; misses black.
 NERVA_CONST uint kDebugViewNone = 0;
 NERVA_CONST uint kDebugViewLatents = 1;
 NERVA_CONST uint kDebugViewLatentLevel = 2;
+NERVA_CONST uint kDebugViewFieldSteps = 3;
+NERVA_CONST uint kDebugViewNormals = 4;
+NERVA_CONST uint kDebugFieldStepsFull = 100; // steps shown brightest by kDebugViewFieldSteps
 
 // Everything the ray-tracing stages need for a frame.
 struct FrameGlobals {

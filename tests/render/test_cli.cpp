@@ -109,6 +109,12 @@ void expectCleanFailure(const fs::path& scene, const std::string& phrase,
     EXPECT_NE(err.find(phrase), std::string::npos) << "expected '" << phrase << "' in: " << r.err;
 }
 
+// The CLI tests render this scene: triangles only (no fields, no neural
+// materials), so each `nerva render` process JIT-compiles the small generic
+// pipeline; the demo scene's field shaders would cost tens of seconds per
+// process on lavapipe (the demo is covered by the golden and viewer tests).
+const fs::path kQuickScene = kSource / "assets" / "scenes" / "tests" / "spheres.gltf";
+
 TEST(CliBadInput, MalformedJson) {
     expectCleanFailure(write("malformed.gltf", "{\"asset\": {"), "JSON");
 }
@@ -159,17 +165,17 @@ TEST(CliBadInput, MissingSceneFile) {
 }
 
 TEST(CliRender, SameSeedSameBytes) {
-    const fs::path demo = kSource / "assets" / "scenes" / "demo" / "demo.gltf";
+    const fs::path scene = kQuickScene;
     const fs::path a = scratch() / "a.png", b = scratch() / "b.png";
     const std::string common = " --size 48x48 --spp 2 --seed 7 --quiet --camera main";
-    const RunResult ra = runCli("render " + demo.string() + " -o " + a.string() + common);
+    const RunResult ra = runCli("render " + scene.string() + " -o " + a.string() + common);
     ASSERT_EQ(ra.exitCode, 0) << ra.err;
-    const RunResult rb = runCli("render " + demo.string() + " -o " + b.string() + common);
+    const RunResult rb = runCli("render " + scene.string() + " -o " + b.string() + common);
     ASSERT_EQ(rb.exitCode, 0) << rb.err;
     EXPECT_EQ(readAll(a), readAll(b));
     EXPECT_NE(ra.out.find("Mrays/s"), std::string::npos) << ra.out;
     const fs::path c = scratch() / "c.png";
-    ASSERT_EQ(runCli("render " + demo.string() + " -o " + c.string() +
+    ASSERT_EQ(runCli("render " + scene.string() + " -o " + c.string() +
                      " --size 48x48 --spp 2 --seed 8 --quiet --camera main")
                   .exitCode,
               0);
@@ -177,10 +183,10 @@ TEST(CliRender, SameSeedSameBytes) {
 }
 
 TEST(CliRender, WritesExr) {
-    const fs::path demo = kSource / "assets" / "scenes" / "demo" / "demo.gltf";
+    const fs::path scene = kQuickScene;
     const fs::path e = scratch() / "d.exr";
     const RunResult r =
-        runCli("render " + demo.string() + " -o " + e.string() + " --size 16x16 --spp 1 --quiet");
+        runCli("render " + scene.string() + " -o " + e.string() + " --size 16x16 --spp 1 --quiet");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_GT(fs::file_size(e), 16u * 16u * 4u);
 }
@@ -215,10 +221,10 @@ TEST(CliBadInput, BadEnvironmentMaps) {
 TEST(CliRender, CtrlCKeepsTheSamplesDone) {
     // SIGINT after start-up: the render stops after its current batch, writes
     // what it has and exits with 130.
-    const fs::path demo = kSource / "assets" / "scenes" / "demo" / "demo.gltf";
+    const fs::path scene = kQuickScene;
     const fs::path out = scratch() / "interrupted.png";
     fs::remove(out);
-    const std::string cli = std::string(NERVA_CLI) + " render " + demo.string() + " -o " +
+    const std::string cli = std::string(NERVA_CLI) + " render " + scene.string() + " -o " +
                             out.string() + " --size 32x32 --spp 1000000 --quiet";
     const RunResult r = nerva::test::runCommand(
         "sh -c '" + cli + " & pid=$!; sleep 6; kill -INT $pid; wait $pid; echo rc=$?'", scratch());
@@ -228,33 +234,33 @@ TEST(CliRender, CtrlCKeepsTheSamplesDone) {
 }
 
 TEST(CliRender, WritesAovs) {
-    const fs::path demo = kSource / "assets" / "scenes" / "demo" / "demo.gltf";
+    const fs::path scene = kQuickScene;
     const fs::path png = scratch() / "aov.png";
-    RunResult r = runCli("render " + demo.string() + " -o " + png.string() +
+    RunResult r = runCli("render " + scene.string() + " -o " + png.string() +
                          " --size 16x16 --spp 2 --quiet --aov albedo,normal,depth,samples");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     for (const char* a : {"albedo", "normal", "depth", "samples"})
         EXPECT_TRUE(fs::exists(scratch() / (std::string("aov.") + a + ".exr"))) << a;
     const fs::path exr = scratch() / "aov.exr";
-    r = runCli("render " + demo.string() + " -o " + exr.string() +
+    r = runCli("render " + scene.string() + " -o " + exr.string() +
                " --size 16x16 --spp 2 --quiet --aov depth,normal");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const std::string bytes = readAll(exr);
     EXPECT_NE(bytes.find("depth.R"), std::string::npos);
     EXPECT_NE(bytes.find("normal.G"), std::string::npos);
-    r = runCli("render " + demo.string() + " -o " + exr.string() + " --aov nonsense");
+    r = runCli("render " + scene.string() + " -o " + exr.string() + " --aov nonsense");
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.err.find("nonsense"), std::string::npos);
 }
 
 TEST(CliCompare, ThresholdsSetTheExitCode) {
-    const fs::path demo = kSource / "assets" / "scenes" / "demo" / "demo.gltf";
+    const fs::path scene = kQuickScene;
     const fs::path a = scratch() / "cmp-a.png", b = scratch() / "cmp-b.png";
-    ASSERT_EQ(runCli("render " + demo.string() + " -o " + a.string() +
+    ASSERT_EQ(runCli("render " + scene.string() + " -o " + a.string() +
                      " --size 24x24 --spp 1 --seed 1 --quiet")
                   .exitCode,
               0);
-    ASSERT_EQ(runCli("render " + demo.string() + " -o " + b.string() +
+    ASSERT_EQ(runCli("render " + scene.string() + " -o " + b.string() +
                      " --size 24x24 --spp 1 --seed 2 --quiet")
                   .exitCode,
               0);

@@ -34,6 +34,9 @@ namespace fs = std::filesystem;
 
 const fs::path kSource = NERVA_SOURCE_DIR_FOR_TESTS;
 const fs::path kDemo = kSource / "assets" / "scenes" / "demo" / "demo.gltf";
+// Triangles only: tests that need some scene but not the demo's fields (whose
+// shaders cost tens of seconds per process on lavapipe) view this one.
+const fs::path kSpheres = kSource / "assets" / "scenes" / "tests" / "spheres.gltf";
 constexpr uint32_t kSidebar = 330; // app/panels.h kSidebarWidth
 constexpr uint32_t kWidth = 650, kHeight = 240;
 
@@ -149,7 +152,7 @@ TEST(Viewer, ScreenshotShowsPanelsAndMatchesHeadlessRender) {
 TEST(Viewer, UiScaleWidensTheSidebar) {
     if (!haveXvfb()) GTEST_SKIP() << "xvfb-run is not installed";
     const fs::path shot = scratch() / "view-ui2.png";
-    const RunResult v = run(underXvfb(kDemo.string() +
+    const RunResult v = run(underXvfb(kSpheres.string() +
                                       " --size 900x400 --ui-scale 2 --scale 1 --spp 1 --frames 2 " +
                                       "--screenshot " + shot.string()));
     ASSERT_EQ(v.exitCode, 0) << v.out << v.err;
@@ -178,7 +181,7 @@ TEST(Viewer, ExrScreenshotHoldsTheLinearRender) {
     if (!haveXvfb()) GTEST_SKIP() << "xvfb-run is not installed";
     const fs::path shot = scratch() / "linear.exr";
     const RunResult v = run(underXvfb(
-        kDemo.string() + " --size 650x240 --scale 1 --frames 2 --screenshot " + shot.string()));
+        kSpheres.string() + " --size 650x240 --scale 1 --frames 2 --screenshot " + shot.string()));
     ASSERT_EQ(v.exitCode, 0) << v.out << v.err;
     const nerva::ImageRGBA32F img = nerva::readImage(shot.string());
     EXPECT_EQ(img.width, 650u - kSidebar); // the render region only, no panels
@@ -189,19 +192,37 @@ TEST(Viewer, ExrScreenshotHoldsTheLinearRender) {
     EXPECT_GT(brightest, 0.2f);
 }
 
+// The viewer takes nerva render's view options (one config struct) and
+// prints them back in its render command.
+TEST(Viewer, TakesAndPrintsNervaRendersViewOptions) {
+    if (!haveXvfb()) GTEST_SKIP() << "xvfb-run is not installed";
+    const std::string view = "--max-bounces 2 --seed 5 --env constant --env-color 0.5,0.25,1 "
+                             "--env-intensity 2 --tonemap reinhard --materials reference "
+                             "--sampling light --rr-depth 0 --clamp 8";
+    const RunResult v =
+        run(underXvfb(kSpheres.string() + " --size 650x240 --spp 1 --frames 1 " + view));
+    ASSERT_EQ(v.exitCode, 0) << v.out << v.err;
+    for (const char* printed :
+         {"--seed 5 --max-bounces 2", "--env constant --env-color 0.5,0.25,1 --env-intensity 2",
+          "--tonemap reinhard --sampling light --rr-depth 0 --clamp 8 --materials reference"})
+        EXPECT_NE(v.out.find(printed), std::string::npos) << printed << "\n" << v.out;
+    // A bad value is the same one-line error as nerva render's, exit code 2.
+    const RunResult bad = run(underXvfb(kSpheres.string() + " --frames 1 --tonemap filmic"));
+    EXPECT_EQ(bad.exitCode, 2) << bad.out << bad.err;
+    EXPECT_NE(bad.err.find("nerva-view: --tonemap must be 'aces', 'reinhard' or 'clamp'"),
+              std::string::npos)
+        << bad.err;
+}
+
 TEST(Viewer, StartsFromASavedViewpoint) {
     if (!haveXvfb()) GTEST_SKIP() << "xvfb-run is not installed";
-    // A copy of the demo scene with a viewpoints file beside it; the assets it
-    // links to (../../fields, ../../materials) keep their relative places.
-    const fs::path root = scratch() / "views-assets";
-    fs::remove_all(root);
-    const fs::path dir = root / "scenes" / "views-scene";
+    // A copy of a scene with a viewpoints file beside it.
+    const fs::path dir = scratch() / "views-scene";
+    fs::remove_all(dir);
     fs::create_directories(dir);
-    fs::copy(kDemo.parent_path(), dir, fs::copy_options::recursive);
-    for (const char* linked : {"fields", "materials"})
-        fs::create_directory_symlink(kDemo.parent_path().parent_path().parent_path() / linked,
-                                     root / linked);
-    const fs::path scene = dir / "demo.gltf";
+    for (const char* f : {"spheres.gltf", "spheres.bin"})
+        fs::copy_file(kSpheres.parent_path() / f, dir / f);
+    const fs::path scene = dir / "spheres.gltf";
     std::ofstream(scene.string() + ".views.json")
         << R"({"version": 1, "views": [{"name": "high", "from": [0, 6, 6], "at": [0, 0, 0],)"
         << R"( "up": [0, 1, 0], "yfov_degrees": 40}]})";
@@ -237,20 +258,15 @@ TEST(Viewer, ShaderCompileErrorIsShownNotFatal) {
     std::ofstream(shaders / "pathtrace" / "pathtrace.rchit", std::ios::app)
         << "\nthis is not glsl\n";
     const fs::path shot = scratch() / "broken.png";
-    const RunResult v = run(underXvfb(kDemo.string() + " --size 650x240 --frames 2 --shader-dir " +
-                                      shaders.string() + " --screenshot " + shot.string()));
+    const RunResult v =
+        run(underXvfb(kSpheres.string() + " --size 650x240 --frames 2 --shader-dir " +
+                      shaders.string() + " --screenshot " + shot.string()));
     ASSERT_EQ(v.exitCode, 0) << v.out << v.err;
     EXPECT_NE(v.err.find("pathtrace.rchit:"), std::string::npos) << v.err;
     ASSERT_TRUE(fs::exists(shot));
     const nerva::ImageRGBA32F panel = crop(nerva::readDisplayImage(shot.string()), 0, kSidebar);
     EXPECT_GT(errorRedPixels(panel), 20u) << "the compile error is not drawn in the panel";
 }
-
-} // namespace
-
-#endif // NERVA_VIEW
-
-namespace {
 
 // Frame-the-selection and the live FLIP view, on the shader ball: --frame
 // puts the named node at the centre of the view (the printed camera looks at
@@ -300,3 +316,5 @@ TEST(Viewer, FramesTheSelectionAndShowsNeuralVsReferenceFlip) {
 }
 
 } // namespace
+
+#endif // NERVA_VIEW
