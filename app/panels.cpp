@@ -118,6 +118,7 @@ PanelActions Panels::draw(float windowHeight, ViewSettings& s, const SceneInfo& 
         int spp = int(r.spp), bounces = int(r.maxBounces), sampling = int(r.samplingMode);
         ImGui::SliderInt("spp target", &spp, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic);
         ImGui::SliderInt("samples/frame", &s.samplesPerFrame, 1, 16);
+        ImGui::SliderFloat("frame budget", &s.frameBudgetMs, 0.0f, 1000.0f, "%.0f ms");
         ImGui::SliderInt("max bounces", &bounces, 0, 16);
         ImGui::SliderFloat("exposure", &r.exposure, -8.0f, 8.0f, "%.2f stops");
         int tonemap = int(r.tonemap);
@@ -209,7 +210,11 @@ PanelActions Panels::draw(float windowHeight, ViewSettings& s, const SceneInfo& 
         ImGui::Text("frame       %.1f ms", stats.frameMs);
         ImGui::Text("trace       %.1f ms", stats.traceMs);
         ImGui::Text("Mrays/s     %.2f", stats.mraysPerSecond);
-        ImGui::Text("samples     %u / %u", stats.samples, stats.target);
+        if (stats.rowsDone > 0 && stats.renderHeight > 0)
+            ImGui::Text("samples     %u / %u (+%.0f%%)", stats.samples, stats.target,
+                        100.0 * stats.rowsDone / stats.renderHeight);
+        else
+            ImGui::Text("samples     %u / %u", stats.samples, stats.target);
         ImGui::ProgressBar(stats.target ? float(stats.samples) / float(stats.target) : 0.0f);
         ImGui::Text("render      %u x %u", stats.renderWidth, stats.renderHeight);
         if (scene.fields > 0)

@@ -24,6 +24,9 @@ inline float sidebarWidth(float uiScale) {
 struct ViewSettings {
     pt::RenderConfig render;
     int samplesPerFrame = 1;
+    // Trace time per displayed frame; a sample that takes longer is traced
+    // in bands of rows that fit it (0: whole samples only).
+    float frameBudgetMs = 100.0f;
     float scale = 1.0f;
     bool vsync = true;
     bool flipView = false; // Inspect::NeuralFlip; render.debugView is 0 then
@@ -58,6 +61,7 @@ struct FrameStats {
     double traceMs = 0.0; // path tracing in the last frame that traced
     double mraysPerSecond = 0.0;
     uint32_t samples = 0, target = 0;
+    uint32_t rowsDone = 0; // rows of the next sample traced so far (bands)
     uint32_t renderWidth = 0, renderHeight = 0;
     double memoryMB = 0.0, deviceLocalMB = 0.0; // vk::memoryInUse()
     // Tri-plane fields: intersection-shader calls and sphere-tracing steps

@@ -66,6 +66,7 @@ Viewer::Viewer(GLFWwindow* window, const ViewerArgs& args) : window_(window), ar
     settings_.render = r;
     settings_.render.env = "sky"; // until setEnvironment() has loaded it
     settings_.samplesPerFrame = int(args.samplesPerFrame);
+    settings_.frameBudgetMs = args.frameBudgetMs;
     settings_.scale = args.scale > 0.0f ? args.scale : (ctx_->report().type == "CPU" ? 0.5f : 1.0f);
     settings_.vsync = args.vsync;
     glfwSetWindowUserPointer(window, &pendingDrop);
@@ -332,6 +333,11 @@ void Viewer::traceAndDisplay(uint32_t width, uint32_t height) {
     const bool flip = settings_.flipView;
     const AccumKey key{config, controller_.version(), sceneGeneration_, flip};
     if (!accumulating_ || !(key == key_)) {
+        // A sample's cost is kept across camera moves, measured again when
+        // the size, the scene or the FLIP view changes.
+        if (key.config.width != key_.config.width || key.config.height != key_.config.height ||
+            key.sceneGeneration != key_.sceneGeneration || key.flipView != key_.flipView)
+            sampleMs_ = -1.0;
         // The camera is the controller's; the config's names the start only.
         config.camera.clear();
         config.lookFrom.reset();
@@ -362,10 +368,27 @@ void Viewer::traceAndDisplay(uint32_t width, uint32_t height) {
     const uint32_t done = tracer_->samplesDone();
     const uint32_t target = settings_.render.spp;
     if (done < target) {
-        const uint32_t n = std::min(uint32_t(settings_.samplesPerFrame), target - done);
+        // Whole samples while one fits the frame budget, else the next band
+        // of rows sized to it, so the UI keeps drawing however slow a
+        // sample is (the demo's fields on lavapipe: ~20 s at 475x360).
+        const double budget = settings_.frameBudgetMs;
+        const bool banded = budget > 0.0 && (tracer_->rowCursor() > 0 ||
+                                             !(sampleMs_ >= 0.0 && sampleMs_ <= budget));
         const auto t0 = Clock::now();
-        uint64_t rays = tracer_->addSamples(n);
-        if (flip) rays += refTracer_->addSamples(n);
+        uint64_t rays = 0;
+        if (!banded) {
+            const uint32_t n = std::min(uint32_t(settings_.samplesPerFrame), target - done);
+            rays = tracer_->addSamples(n);
+            if (flip) rays += refTracer_->addSamples(n);
+            sampleMs_ = msSince(t0) / n;
+        } else {
+            // Until a sample's cost is known, a sixteenth of the image.
+            const uint32_t rows = std::clamp(
+                sampleMs_ > 0.0 ? uint32_t(budget / sampleMs_ * height) : height / 16, 1u, height);
+            rays = tracer_->addRows(rows);
+            if (flip) rays += refTracer_->addRows(rows);
+            sampleMs_ = msSince(t0) * height / rows;
+        }
         const double ms = msSince(t0);
         beauty_ = tracer_->readBeauty();
         if (flip) {
@@ -385,6 +408,7 @@ void Viewer::traceAndDisplay(uint32_t width, uint32_t height) {
         showDisplay();
     }
     stats_.samples = tracer_->samplesDone();
+    stats_.rowsDone = tracer_->rowCursor();
     stats_.target = target;
     stats_.renderWidth = width;
     stats_.renderHeight = height;
@@ -501,8 +525,9 @@ int Viewer::run() {
         stats_.deviceLocalMB = double(memory.deviceLocalBytes) / (1 << 20);
         stats_.allocations = memory.allocations;
         if (args_.frames > 0) {
-            std::printf("frame %u: %.1f ms, %u/%u spp, %.1f MB in %u allocations\n", frames, ms,
-                        stats_.samples, stats_.target, stats_.memoryMB, stats_.allocations);
+            std::printf("frame %u: %.1f ms, %u/%u spp (+%u rows), %.1f MB in %u allocations\n",
+                        frames, ms, stats_.samples, stats_.target, stats_.rowsDone, stats_.memoryMB,
+                        stats_.allocations);
             if (settings_.flipView && stats_.flipMean >= 0.0)
                 std::printf("neural vs reference: mean FLIP %.4f at %u spp each\n", stats_.flipMean,
                             stats_.flipSamples);

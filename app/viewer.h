@@ -86,6 +86,7 @@ class Viewer {
     ImageRGBA32F beauty_;          // mean radiance of the accumulation so far
     ImageRGBA32F referenceBeauty_; // the FLIP view's reference accumulation
     float shownExposure_ = 0.0f;
+    double sampleMs_ = -1.0; // time of one whole sample at the current size; < 0: unknown
     Tonemap shownTonemap_ = Tonemap::Aces;
 };
 

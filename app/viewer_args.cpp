@@ -13,6 +13,8 @@ const char* const kViewerUsage =
     "  --size WxH              window size (default 1280x720)\n"
     "  --spp N                 accumulation target in samples per pixel (default 256)\n"
     "  --samples-per-frame N   samples traced per displayed frame (default 1)\n"
+    "  --frame-budget MS       trace time per displayed frame (default 100): a sample that\n"
+    "                          takes longer is traced in bands of rows; 0 = whole samples\n"
     "  --scale S               internal render scale of the view, 0.1..1\n"
     "                          (default 1, 0.5 on a CPU device such as lavapipe)\n"
     "  --ui-scale S            size of the UI, 0.5..4 (default: the monitor's DPI scale)\n"
@@ -96,6 +98,8 @@ ViewerArgs parseViewerArgs(int argc, char** argv) {
             if (x == std::string::npos) fail("--size expects WxH, got '" + v + "'");
             a.width = toUint(arg, v.substr(0, x), 320, 8192);
             a.height = toUint(arg, v.substr(x + 1), 200, 8192);
+        } else if (arg == "--frame-budget") {
+            a.frameBudgetMs = toFloat(arg, value(), 0.0f, 60000.0f);
         } else if (arg == "--samples-per-frame") {
             a.samplesPerFrame = toUint(arg, value(), 1, 64);
         } else if (arg == "--scale") {

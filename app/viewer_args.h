@@ -18,6 +18,7 @@ struct ViewerArgs {
     std::string screenshot; // PNG written after the last frame (with --frames) or on exit
     uint32_t width = 1280, height = 720; // window
     uint32_t samplesPerFrame = 1;        // bound on samples traced per displayed frame
+    float frameBudgetMs = 100.0f;        // trace time per frame; slower samples go in bands of rows
     float scale = 0.0f;      // internal render scale of the view; 0 = auto (0.5 on CPU devices)
     float uiScale = 0.0f;    // size of the UI (fonts, panels); 0 = the monitor's content scale
     int viewpoint = -1;      // start from this saved viewpoint (SCENE.views.json)

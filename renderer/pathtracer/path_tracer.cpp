@@ -227,6 +227,7 @@ void PathTracer::begin(const gpu::GpuScene& scene, const RenderSettings& s) {
     width_ = s.width;
     height_ = s.height;
     samplesDone_ = 0;
+    rowCursor_ = 0;
 
     shared::FrameGlobals g{};
     setCamera(g, s.camera, s.width, s.height);
@@ -313,6 +314,28 @@ void PathTracer::writeNeuralTable(const gpu::GpuScene& scene, const RenderSettin
 uint64_t PathTracer::addSamples(uint32_t count) {
     if (width_ == 0) throw Error("render: addSamples() before begin()");
     if (count == 0) return 0;
+    uint64_t rays = 0;
+    if (rowCursor_ > 0) { // finish the sample addRows() started
+        rays += addRows(height_ - rowCursor_);
+        if (--count == 0) return rays;
+    }
+    return rays + trace(count, 0, height_);
+}
+
+uint64_t PathTracer::addRows(uint32_t rows) {
+    if (width_ == 0) throw Error("render: addRows() before begin()");
+    rows = std::min(rows, height_ - rowCursor_);
+    if (rows == 0) return 0;
+    const uint64_t rays = trace(1, rowCursor_, rows);
+    rowCursor_ += rows;
+    if (rowCursor_ == height_) { // the sample is complete
+        rowCursor_ = 0;
+        ++samplesDone_;
+    }
+    return rays;
+}
+
+uint64_t PathTracer::trace(uint32_t count, uint32_t firstRow, uint32_t rows) {
     ctx_.submitAndWait([&](VkCommandBuffer cmd) {
         vkCmdFillBuffer(cmd, counters_.get(), 0, VK_WHOLE_SIZE, 0);
         VkMemoryBarrier2 b{VK_STRUCTURE_TYPE_MEMORY_BARRIER_2};
@@ -328,15 +351,15 @@ uint64_t PathTracer::addSamples(uint32_t count) {
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_RAY_TRACING_KHR, pipeline_->layout(), 0,
                                 1, &set_, 0, nullptr);
         for (uint32_t i = 0; i < count; ++i) {
-            shared::PushConstants pc{globals_.address, samplesDone_ + i, 0};
+            shared::PushConstants pc{globals_.address, samplesDone_ + i, firstRow};
             vkCmdPushConstants(cmd, pipeline_->layout(), VK_SHADER_STAGE_ALL, 0, sizeof pc, &pc);
             ctx_.rt().cmdTraceRays(cmd, &pipeline_->rayGenRegion(), &pipeline_->missRegion(),
                                    &pipeline_->hitRegion(), &pipeline_->callableRegion(), width_,
-                                   height_, 1);
+                                   rows, 1);
             vkCmdPipelineBarrier2(cmd, &dep); // sample i+1 reads what sample i wrote
         }
     });
-    samplesDone_ += count;
+    if (rows == height_) samplesDone_ += count; // addRows() counts its own
     return *static_cast<const uint32_t*>(counters_.mapped);
 }
 
@@ -352,11 +375,13 @@ void PathTracer::copyToReadback(uint32_t targetCount) {
 }
 
 ImageRGBA32F PathTracer::readBeauty() {
-    if (samplesDone_ == 0) throw Error("render: no samples to read back");
+    if (samplesDone_ == 0 && rowCursor_ == 0) throw Error("render: no samples to read back");
     copyToReadback(1);
     ImageRGBA32F out(width_, height_);
     const float* sum = static_cast<const float*>(readback_[0].mapped);
-    for (size_t px = 0; px < size_t(width_) * height_; ++px) {
+    // In the first sample, rows below the cursor hold nothing yet (black).
+    const size_t written = samplesDone_ > 0 ? size_t(height_) : size_t(rowCursor_);
+    for (size_t px = 0; px < size_t(width_) * written; ++px) {
         const size_t i = px * 4;
         const float valid = sum[i + 3];
         const float inv = valid > 0.0f ? 1.0f / valid : 0.0f;
@@ -402,6 +427,7 @@ RenderOutput PathTracer::render(const gpu::GpuScene& scene, const RenderSettings
 }
 
 RenderOutput PathTracer::readOutput() {
+    if (rowCursor_ != 0) throw Error("render: readOutput() while a sample is partly traced");
     if (samplesDone_ == 0) throw Error("render: no samples to read back");
     copyToReadback(kTargets);
     const uint32_t w = width_, h = height_;

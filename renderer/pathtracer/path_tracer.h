@@ -99,7 +99,16 @@ class PathTracer {
     // begin() + addSamples() in batches + readOutput().
     void begin(const gpu::GpuScene& scene, const RenderSettings& settings);
     uint64_t addSamples(uint32_t count);
+    // Traces the next `rows` image rows (fewer at the bottom) of the next
+    // sample, so that a slow scene can be accumulated in bands that each fit
+    // a frame's time budget; the sample counts in samplesDone() once its last
+    // row is traced. Same seed, same result as addSamples(): a pixel's random
+    // numbers depend only on the pixel and the sample index. addSamples()
+    // first completes a sample begun here.
+    uint64_t addRows(uint32_t rows);
     uint32_t samplesDone() const { return samplesDone_; }
+    // The next row addRows() traces (0: no sample is partly traced).
+    uint32_t rowCursor() const { return rowCursor_; }
     ImageRGBA32F readBeauty();
     RenderOutput readOutput();
 
@@ -120,6 +129,8 @@ class PathTracer {
     void writeDescriptors(const gpu::GpuScene& scene);
     void writeNeuralTable(const gpu::GpuScene& scene, const RenderSettings& settings);
     void copyToReadback(uint32_t targetCount);
+    // `count` samples over rows [firstRow, firstRow + rows); returns the rays.
+    uint64_t trace(uint32_t count, uint32_t firstRow, uint32_t rows);
 
     const vk::Context& ctx_;
     ShaderCompiler& compiler_;
@@ -139,6 +150,7 @@ class PathTracer {
     bool subgroupBallotInHits_ = false; // subgroup ballots in closest-hit shaders
     uint32_t width_ = 0, height_ = 0;   // of the current accumulation (begin())
     uint32_t samplesDone_ = 0;
+    uint32_t rowCursor_ = 0; // next row of a partly traced sample (addRows)
 };
 
 // FrameGlobals camera fields for `camera` at the image's aspect ratio.

@@ -181,7 +181,7 @@ struct FrameGlobals {
 struct PushConstants {
     uint64_t globals; // FrameGlobals
     uint sampleIndex;
-    uint pad0;
+    uint rowOffset; // first image row of this launch (PathTracer::addRows); 0 for whole images
 };
 
 NERVA_SHARED_END

@@ -104,10 +104,12 @@ TEST(Viewer, ScreenshotShowsPanelsAndMatchesHeadlessRender) {
     if (!haveXvfb()) GTEST_SKIP() << "xvfb-run is not installed";
     const fs::path shot = scratch() / "view.png", ref = scratch() / "ref.png";
     const std::string size = std::to_string(kWidth) + "x" + std::to_string(kHeight);
-    // 4 spp at 2 samples per frame: the accumulation is complete by frame 2.
+    // 4 spp at 2 whole samples per frame (no frame budget): the accumulation
+    // is complete by frame 2.
     const RunResult v = run(underXvfb(
         kDemo.string() + " --size " + size +
-        " --scale 1 --spp 4 --samples-per-frame 2 --frames 3 --screenshot " + shot.string()));
+        " --scale 1 --spp 4 --samples-per-frame 2 --frame-budget 0 --frames 3 --screenshot " +
+        shot.string()));
     ASSERT_EQ(v.exitCode, 0) << v.out << v.err;
     ASSERT_TRUE(fs::exists(shot)) << v.out << v.err;
     // The viewer prints the `nerva render` line that reproduces its view;
@@ -278,6 +280,7 @@ TEST(Viewer, FramesTheSelectionAndShowsNeuralVsReferenceFlip) {
     const fs::path shot = scratch() / "flip-view.png";
     const RunResult v = run(underXvfb(scene.string() +
                                       " --size 650x240 --scale 0.5 --spp 2 --frames 3 "
+                                      "--frame-budget 0 "
                                       "--frame shaderball_velvet --neural-flip --screenshot " +
                                       shot.string()));
     ASSERT_EQ(v.exitCode, 0) << v.out << v.err;
@@ -313,6 +316,26 @@ TEST(Viewer, FramesTheSelectionAndShowsNeuralVsReferenceFlip) {
     luminance /= double(view.texels.size() / 4);
     EXPECT_LT(luminance, 0.3) << "an error map is mostly dark";
     EXPECT_GT(distinctColours(view), 50u) << "but not blank";
+}
+
+// A sample slower than the frame budget is traced in bands of rows: frames
+// end with part of a sample done, and the samples still complete.
+TEST(Viewer, SlowSamplesAreTracedInBandsWithinTheFrameBudget) {
+    if (!haveXvfb()) GTEST_SKIP() << "xvfb-run is not installed";
+    // 10 us is below a 320x240 sample on any device (a submission alone
+    // takes longer), so every frame after the first traces one row: 240 rows
+    // in 15 (the first band, a sixteenth) + 225 frames.
+    const RunResult v =
+        run(underXvfb(kSpheres.string() + " --size 650x240 --scale 1 --spp 1 --frame-budget 0.01 "
+                                          "--frames 250"));
+    ASSERT_EQ(v.exitCode, 0) << v.out << v.err;
+    size_t partial = 0;
+    for (size_t at = v.out.find("0/1 spp (+"); at != std::string::npos;
+         at = v.out.find("0/1 spp (+", at + 1))
+        partial += v.out.compare(at, 13, "0/1 spp (+0 r") != 0;
+    EXPECT_GE(partial, 2u) << "frames should end inside a sample:\n" << v.out;
+    EXPECT_NE(v.out.find("1/1 spp (+0 rows)"), std::string::npos) << "the sample should complete:\n"
+                                                                  << v.out;
 }
 
 } // namespace
