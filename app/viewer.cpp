@@ -418,6 +418,7 @@ void Viewer::showDisplay() {
     WriteOptions o;
     o.exposure = settings_.render.exposure;
     o.tonemap = settings_.render.tonemap;
+    o.displayValues = settings_.render.debugView != 0; // colour maps, shown as they are
     ImageRGBA32F display = toDisplay(beauty_, o);
     if (settings_.flipView && referenceBeauty_.width == beauty_.width &&
         referenceBeauty_.height == beauty_.height && beauty_.width > 0) {

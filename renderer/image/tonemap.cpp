@@ -104,7 +104,9 @@ ImageRGBA32F toDisplay(const ImageRGBA32F& linear, const WriteOptions& options) 
         const float* src = &linear.texels[i * 4];
         float* dst = &out.texels[i * 4];
         for (int c = 0; c < 3; ++c)
-            dst[c] = linearToSrgb(applyTonemap(src[c] * scale, options.tonemap));
+            dst[c] = options.displayValues
+                         ? (src[c] > 0.0f ? std::min(src[c], 1.0f) : 0.0f) // NaN too
+                         : linearToSrgb(applyTonemap(src[c] * scale, options.tonemap));
         dst[3] = options.keepAlpha ? clamp01(src[3]) : 1.0f;
     }
     return out;

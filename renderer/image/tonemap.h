@@ -31,6 +31,10 @@ struct WriteOptions {
     Tonemap tonemap = Tonemap::Aces;
     bool keepAlpha = false; // otherwise display alpha is 1
     bool halfFloat = false; // EXR channels as fp16 instead of fp32
+    // The image already holds display values (the path tracer's inspection
+    // views: colour maps, normals as colours): display-referred outputs
+    // clamp them to [0, 1] without exposure, tone mapping or sRGB encoding.
+    bool displayValues = false;
 };
 
 // sRGB transfer functions (IEC 61966-2-1) on [0, 1]; inputs outside are clamped.

@@ -173,6 +173,16 @@ TEST(Tonemap, ToDisplayAppliesExposureTonemapAndEncoding) {
     EXPECT_EQ(aces.texels[3], 0.5f);
 }
 
+// Inspection views hold display values: shown clamped, nothing else applied.
+TEST(Tonemap, DisplayValuesAreOnlyClamped) {
+    ImageRGBA32F img(1, 1);
+    img.texels = {0.25f, -1.0f, 4.0f, 1.0f};
+    const ImageRGBA32F d = nerva::toDisplay(img, {.exposure = 3.0f, .displayValues = true});
+    EXPECT_EQ(d.texels[0], 0.25f);
+    EXPECT_EQ(d.texels[1], 0.0f);
+    EXPECT_EQ(d.texels[2], 1.0f);
+}
+
 TEST_F(ImageIoTest, PngRoundTripWithinQuantisation) {
     const ImageRGBA32F img = testImage(37, 21);
     const nerva::WriteOptions opt{.tonemap = nerva::Tonemap::Clamp, .keepAlpha = true};

@@ -135,6 +135,7 @@ int cmdRender(const Args& argv) {
     WriteOptions write;
     write.exposure = config.exposure;
     write.tonemap = config.tonemap;
+    write.displayValues = config.debugView != 0; // colour maps, shown as they are
     const bool quiet = args.has("--quiet");
     const InterruptGuard interruptGuard; // from here on Ctrl-C keeps what is done
 
