@@ -1,9 +1,8 @@
 #include "viewer_args.h"
 
 #include "neural/core/error.h"
+#include "neural/core/option_values.h"
 
-#include <cstdlib>
-#include <cstring>
 #include <set>
 
 namespace nerva::view {
@@ -48,21 +47,11 @@ namespace {
 }
 
 uint32_t toUint(const std::string& flag, const std::string& v, uint32_t lo, uint32_t hi) {
-    char* end = nullptr;
-    const unsigned long n = std::strtoul(v.c_str(), &end, 10);
-    if (v.empty() || *end != '\0' || v[0] == '-' || n < lo || n > hi)
-        fail(flag + " expects an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
-             "], got '" + v + "'");
-    return uint32_t(n);
+    return parseUintOption("nerva-view", flag, v, lo, hi);
 }
 
 float toFloat(const std::string& flag, const std::string& v, float lo, float hi) {
-    char* end = nullptr;
-    const float f = std::strtof(v.c_str(), &end);
-    if (v.empty() || *end != '\0' || !(f >= lo && f <= hi))
-        fail(flag + " expects a number in [" + std::to_string(lo) + ", " + std::to_string(hi) +
-             "], got '" + v + "'");
-    return f;
+    return parseFloatOption("nerva-view", flag, v, lo, hi);
 }
 
 } // namespace
