@@ -212,7 +212,9 @@ void Viewer::loadScene(const std::string& path, const std::string& cameraName) {
     std::vector<std::string> gpuWarnings;
     try {
         scene::Scene s = path.empty() ? scene::Scene{} : scene::loadGltf(path);
-        gpuScene_ = std::make_unique<gpu::GpuScene>(*ctx_, s, gpuWarnings);
+        gpu::GpuSceneOptions options;
+        options.strictNeural = settings_.render.strict; // --strict: a bad .nmat is a load error
+        gpuScene_ = std::make_unique<gpu::GpuScene>(*ctx_, s, gpuWarnings, options);
         scene_ = std::move(s);
     } catch (const std::exception& e) {
         // The viewer stays up with an empty scene and shows what went wrong.
