@@ -183,7 +183,8 @@ TEST(Viewer, ExrScreenshotHoldsTheLinearRender) {
     if (!haveXvfb()) GTEST_SKIP() << "xvfb-run is not installed";
     const fs::path shot = scratch() / "linear.exr";
     const RunResult v = run(underXvfb(
-        kSpheres.string() + " --size 650x240 --scale 1 --frames 2 --screenshot " + shot.string()));
+        kSpheres.string() + " --size 650x240 --scale 1 --frame-budget 0 --frames 2 --screenshot " +
+        shot.string()));
     ASSERT_EQ(v.exitCode, 0) << v.out << v.err;
     const nerva::ImageRGBA32F img = nerva::readImage(shot.string());
     EXPECT_EQ(img.width, 650u - kSidebar); // the render region only, no panels
@@ -244,7 +245,8 @@ TEST(Viewer, StartsFromASavedViewpoint) {
         << R"({"version": 1, "views": [{"from": [0, 1]}]})";
     const fs::path shot = scratch() / "views-bad.png";
     const RunResult b =
-        run(underXvfb(scene.string() + " --size 650x240 --frames 2 --screenshot " + shot.string()));
+        run(underXvfb(scene.string() + " --size 650x240 --frame-budget 0 --frames 2 --screenshot " +
+                      shot.string()));
     ASSERT_EQ(b.exitCode, 0) << b.out << b.err;
     const nerva::ImageRGBA32F view =
         crop(nerva::readDisplayImage(shot.string()), kSidebar, 650 - kSidebar);
