@@ -216,7 +216,8 @@ PanelActions Panels::draw(float windowHeight, ViewSettings& s, const SceneInfo& 
         else
             ImGui::Text("samples     %u / %u", stats.samples, stats.target);
         ImGui::ProgressBar(stats.target ? float(stats.samples) / float(stats.target) : 0.0f);
-        ImGui::Text("render      %u x %u", stats.renderWidth, stats.renderHeight);
+        ImGui::Text("render      %u x %u%s", stats.renderWidth, stats.renderHeight,
+                    stats.preview ? " (preview while moving)" : "");
         if (scene.fields > 0)
             ImGui::Text("fields      %zu: %.1f steps/call (%llu calls)", scene.fields,
                         stats.fieldStepsPerCall, static_cast<unsigned long long>(stats.fieldCalls));

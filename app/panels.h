@@ -63,6 +63,7 @@ struct FrameStats {
     uint32_t samples = 0, target = 0;
     uint32_t rowsDone = 0; // rows of the next sample traced so far (bands)
     uint32_t renderWidth = 0, renderHeight = 0;
+    bool preview = false; // a lower resolution while the camera moves (frame budget)
     double memoryMB = 0.0, deviceLocalMB = 0.0; // vk::memoryInUse()
     // Tri-plane fields: intersection-shader calls and sphere-tracing steps
     // per call over the accumulation so far (0 calls: no field was hit).

@@ -162,6 +162,7 @@ void Viewer::flyWithKeys(double seconds) {
     const float radius = std::max(0.5f * glm::length(scene_.boundsMax - scene_.boundsMin), 0.1f);
     controller_.fly(dir * (0.5f * radius * float(std::min(seconds, 0.25))));
     info_.camera = -1;
+    lastCameraMove_ = Clock::now();
 }
 
 void Viewer::saveViewpoint() {
@@ -305,15 +306,18 @@ void Viewer::handleMouse(float viewX, float viewWidth, float viewHeight) {
     if (moved && ImGui::IsMouseDown(0) && startedInView(0)) {
         controller_.orbit(io.MouseDelta.x, io.MouseDelta.y);
         info_.camera = -1;
+        lastCameraMove_ = Clock::now();
     } else if (moved && (ImGui::IsMouseDown(1) || ImGui::IsMouseDown(2)) &&
                (startedInView(1) || startedInView(2))) {
         controller_.pan(io.MouseDelta.x, io.MouseDelta.y, viewHeight);
         info_.camera = -1;
+        lastCameraMove_ = Clock::now();
     }
     const ImVec2 m = io.MousePos;
     if (io.MouseWheel != 0.0f && m.x >= viewX && m.x < viewX + viewWidth) {
         controller_.zoom(io.MouseWheel);
         info_.camera = -1;
+        lastCameraMove_ = Clock::now();
     }
 }
 
@@ -335,11 +339,11 @@ void Viewer::traceAndDisplay(uint32_t width, uint32_t height) {
     const bool flip = settings_.flipView;
     const AccumKey key{config, controller_.version(), sceneGeneration_, flip};
     if (!accumulating_ || !(key == key_)) {
-        // A sample's cost is kept across camera moves, measured again when
-        // the size, the scene or the FLIP view changes.
-        if (key.config.width != key_.config.width || key.config.height != key_.config.height ||
-            key.sceneGeneration != key_.sceneGeneration || key.flipView != key_.flipView)
-            sampleMs_ = -1.0;
+        // A sample's cost per pixel is kept across camera moves and sizes,
+        // measured again when the scene or the FLIP view changes.
+        if (key.sceneGeneration != key_.sceneGeneration || key.flipView != key_.flipView)
+            msPerPixel_ = sampleMsPerPixel_ = -1.0;
+        bandsMs_ = 0.0;
         // The camera is the controller's; the config's names the start only.
         config.camera.clear();
         config.lookFrom.reset();
@@ -374,22 +378,57 @@ void Viewer::traceAndDisplay(uint32_t width, uint32_t height) {
         // of rows sized to it, so the UI keeps drawing however slow a
         // sample is (the demo's fields on lavapipe: ~20 s at 475x360).
         const double budget = settings_.frameBudgetMs;
-        const bool banded = budget > 0.0 && (tracer_->rowCursor() > 0 ||
-                                             !(sampleMs_ >= 0.0 && sampleMs_ <= budget));
+        const double pixels = double(width) * height;
+        // Rows differ in cost (sky against fields), so whole samples only
+        // once a whole one has been timed and fit, and each band is sized by
+        // what its rows cost the last time they were traced (rows not yet
+        // traced at this size: the last band's rate; at first a sixteenth).
+        // One table per size, so the preview while moving leaves the full
+        // view's timings in place.
+        if (rowMsBySize_.size() > 16) rowMsBySize_.clear();
+        std::vector<double>& rowMs = rowMsBySize_[uint64_t(width) << 32 | height];
+        if (rowMs.size() != height) rowMs.assign(height, -1.0);
+        const bool banded = budget > 0.0 && (tracer_->rowCursor() > 0 || sampleMsPerPixel_ < 0.0 ||
+                                             sampleMsPerPixel_ * pixels > budget);
         const auto t0 = Clock::now();
         uint64_t rays = 0;
         if (!banded) {
             const uint32_t n = std::min(uint32_t(settings_.samplesPerFrame), target - done);
             rays = tracer_->addSamples(n);
             if (flip) rays += refTracer_->addSamples(n);
-            sampleMs_ = msSince(t0) / n;
+            msPerPixel_ = sampleMsPerPixel_ = msSince(t0) / n / pixels;
+            rowMs.assign(height, msPerPixel_ * width);
         } else {
-            // Until a sample's cost is known, a sixteenth of the image.
-            const uint32_t rows = std::clamp(
-                sampleMs_ > 0.0 ? uint32_t(budget / sampleMs_ * height) : height / 16, 1u, height);
+            const uint32_t first = tracer_->rowCursor();
+            uint32_t rows = 0;
+            if (msPerPixel_ < 0.0) {
+                rows = std::max(height / 16, 1u);
+            } else {
+                // Rows not timed yet may be far dearer than the last band's
+                // (a field below the sky): at most twice as many of them.
+                double planned = 0.0;
+                uint32_t untimed = 0;
+                while (first + rows < height) {
+                    const double r = rowMs[first + rows];
+                    if (r < 0.0 && ++untimed > 2 * lastBandRows_) break;
+                    planned += r >= 0.0 ? r : msPerPixel_ * width;
+                    if (rows > 0 && planned > budget) break;
+                    ++rows;
+                }
+                rows = std::max(rows, 1u);
+            }
+            lastBandRows_ = rows;
+            const uint32_t sampleBefore = tracer_->samplesDone();
             rays = tracer_->addRows(rows);
             if (flip) rays += refTracer_->addRows(rows);
-            sampleMs_ = msSince(t0) * height / rows;
+            const double bandMs = msSince(t0);
+            msPerPixel_ = bandMs / (double(width) * rows);
+            std::fill_n(rowMs.begin() + first, rows, bandMs / rows);
+            bandsMs_ += bandMs;
+            if (tracer_->samplesDone() != sampleBefore) { // a whole sample, band by band
+                sampleMsPerPixel_ = bandsMs_ / pixels;
+                bandsMs_ = 0.0;
+            }
         }
         const double ms = msSince(t0);
         beauty_ = tracer_->readBeauty();
@@ -506,8 +545,21 @@ int Viewer::run() {
         handleMouse(float(viewX), float(viewW), float(viewH));
         flyWithKeys(ImGui::GetIO().DeltaTime);
         presenter_->setVsync(settings_.vsync);
-        const uint32_t renderW = std::max(1u, uint32_t(std::lround(viewW * settings_.scale)));
-        const uint32_t renderH = std::max(1u, uint32_t(std::lround(viewH * settings_.scale)));
+        // While the camera moves, a scene whose sample would not fit the
+        // frame budget is previewed at a lower resolution that does (down to
+        // an eighth); 0.3 s after the last move the full view accumulates.
+        float scale = settings_.scale;
+        const double fullPixels = double(viewW) * viewH * scale * scale;
+        // Rows differ in cost (sky against fields), so the preview goes by
+        // whole samples, or by the last band until one is complete.
+        const double perPixel = sampleMsPerPixel_ > 0.0 ? sampleMsPerPixel_ : msPerPixel_;
+        const double fullMs = perPixel * fullPixels;
+        stats_.preview = settings_.frameBudgetMs > 0.0f && perPixel > 0.0 &&
+                         fullMs > settings_.frameBudgetMs && msSince(lastCameraMove_) < 300.0;
+        if (stats_.preview)
+            scale *= std::max(float(std::sqrt(settings_.frameBudgetMs / fullMs)), 0.125f);
+        const uint32_t renderW = std::max(1u, uint32_t(std::lround(viewW * scale)));
+        const uint32_t renderH = std::max(1u, uint32_t(std::lround(viewH * scale)));
         traceAndDisplay(renderW, renderH);
         ImGui::Render();
 

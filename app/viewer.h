@@ -18,7 +18,10 @@
 #include "renderer/shader/shader_compiler.h"
 #include "renderer/vk/context.h"
 
+#include <chrono>
+#include <map>
 #include <memory>
+#include <vector>
 
 struct GLFWwindow;
 
@@ -86,7 +89,17 @@ class Viewer {
     ImageRGBA32F beauty_;          // mean radiance of the accumulation so far
     ImageRGBA32F referenceBeauty_; // the FLIP view's reference accumulation
     float shownExposure_ = 0.0f;
-    double sampleMs_ = -1.0; // time of one whole sample at the current size; < 0: unknown
+    // Trace time of one sample per pixel (< 0: unknown): of the last band or
+    // whole sample traced (sizes the next band), and of the last whole
+    // sample (bands summed; decides the preview while moving).
+    double msPerPixel_ = -1.0, sampleMsPerPixel_ = -1.0;
+    double bandsMs_ = 0.0; // of the sample being traced in bands
+    // Per render size (width << 32 | height), per image row: its cost when
+    // last traced (< 0: not yet).
+    std::map<uint64_t, std::vector<double>> rowMsBySize_;
+    uint32_t lastBandRows_ = 1;
+    // The last orbit, pan, zoom or fly by the user (the preview while moving).
+    std::chrono::steady_clock::time_point lastCameraMove_{};
     Tonemap shownTonemap_ = Tonemap::Aces;
 };
 
