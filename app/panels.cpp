@@ -121,9 +121,11 @@ PanelActions Panels::draw(float windowHeight, ViewSettings& s, const SceneInfo& 
         ImGui::SliderFloat("frame budget", &s.frameBudgetMs, 0.0f, 1000.0f, "%.0f ms");
         ImGui::SliderInt("max bounces", &bounces, 0, 16);
         ImGui::SliderFloat("exposure", &r.exposure, -8.0f, 8.0f, "%.2f stops");
-        int tonemap = int(r.tonemap);
-        const char* tonemaps[] = {"clamp", "aces", "reinhard"};
-        if (ImGui::Combo("tonemap", &tonemap, tonemaps, 3)) r.tonemap = Tonemap(tonemap);
+        if (ImGui::BeginCombo("tonemap", tonemapName(r.tonemap))) {
+            for (Tonemap t : {Tonemap::Clamp, Tonemap::Aces, Tonemap::Reinhard})
+                if (ImGui::Selectable(tonemapName(t), r.tonemap == t)) r.tonemap = t;
+            ImGui::EndCombo();
+        }
         ImGui::Text("environment: %s", scene.environment.c_str());
         ImGui::InputText("env file", environmentPath_, sizeof environmentPath_);
         if (ImGui::Button("Load env")) act.loadEnvironment = true;

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 
 namespace nerva::pt {
 namespace {
@@ -19,7 +20,8 @@ const char* const kSamplingNames[] = {"mis", "light", "bsdf"};
 const char* const kPrecisionNames[] = {"auto", "fp32", "fp16"};
 // --debug-view names by shared::kDebugView* (radiance has none).
 const char* const kDebugViewNames[] = {"", "latents", "level", "steps", "normals"};
-constexpr uint32_t kDebugViews = 5;
+constexpr uint32_t kDebugViews = shared::kDebugViewNormals + 1;
+static_assert(std::size(kDebugViewNames) == kDebugViews, "a name per shared::kDebugView*");
 
 // Shortest text that reads back as the same float.
 std::string num(float v) {

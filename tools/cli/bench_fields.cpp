@@ -27,6 +27,7 @@
 #include "renderer/image/tonemap.h"
 #include "renderer/pathtracer/path_tracer.h"
 #include "renderer/scene/environment_map.h"
+#include "renderer/scene/scene_builders.h"
 #include "renderer/vk/context.h"
 
 #include <glm/gtc/matrix_transform.hpp>
@@ -83,26 +84,8 @@ FitResult fit(const field::TriangleMesh& mesh, const std::string& name, uint32_t
     return r;
 }
 
-scene::Primitive quad(glm::vec3 corner, glm::vec3 u, glm::vec3 v) {
-    scene::Primitive p;
-    const glm::vec3 n = glm::normalize(glm::cross(u, v));
-    p.positions = {corner, corner + u, corner + u + v, corner + v};
-    p.normals = {n, n, n, n};
-    p.uv0 = {{0, 0}, {1, 0}, {1, 1}, {0, 1}};
-    p.indices = {0, 1, 2, 0, 2, 3};
-    return p;
-}
-
-// Pure Lambert (no dielectric lobe), so the comparison sees geometry and
-// normals, not highlights.
-scene::Material lambert(glm::vec3 albedo) {
-    scene::Material m;
-    m.baseColorFactor = glm::vec4(albedo, 1.0f);
-    m.metallicFactor = 0.0f;
-    m.roughnessFactor = 1.0f;
-    m.specularFactor = 0.0f;
-    return m;
-}
+using scene::lambert;
+using scene::quad;
 
 // The two scenes of one mesh: identical ground, sun and material, the object
 // as triangles in one and as the field in the other; the mesh stands on the
